@@ -1,0 +1,26 @@
+/** One crew member, loaded from a Markdown agent file (Claude Code subagent format). */
+export interface Agent {
+  /** Unique name from the frontmatter, e.g. `backend-architect`. Lower-case. */
+  name: string;
+  /** When to use this agent (frontmatter `description`). */
+  description: string;
+  /** The role prompt: the Markdown body after the frontmatter, trimmed. */
+  prompt: string;
+  /**
+   * Model as written in the file: `sonnet` | `opus` | `haiku` | `inherit` | a full model id.
+   * `inherit` (and absent) means the configured default model.
+   */
+  model: string;
+  /** Extra names people may address the agent by (crew key `aliases`), lower-case. */
+  aliases: string[];
+  /** Human-facing name shown in Slack (crew key `display_name`), e.g. "Backend Architect". */
+  displayName: string;
+  /** Slack emoji for the agent's messages (crew key `icon_emoji`), e.g. `:building_construction:`. */
+  iconEmoji?: string;
+  /** Suggested prompts for the Messages tab (crew key `suggested_prompts`). */
+  suggestedPrompts: string[];
+  /** Tools listed in the file (informational; the crew does not run tools). */
+  tools: string[];
+  /** Path of the file the agent was loaded from. */
+  sourceFile: string;
+}

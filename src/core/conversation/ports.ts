@@ -1,0 +1,62 @@
+import type { ThreadKey } from './thread-key.js';
+import type { StoredTurn, ThreadState } from './thread-state.js';
+
+/**
+ * Where thread state lives (Redis in production, memory for development).
+ * Every key written expires after the store's retention; writing refreshes the expiry.
+ * Failures to reach the backend throw `StoreUnavailableError`.
+ */
+export interface ConversationStore {
+  /** The thread's state, or undefined when the crew is not part of this thread. */
+  getThread(key: ThreadKey): Promise<ThreadState | undefined>;
+  /** True when the crew is part of the thread (cheap existence check). */
+  hasThread(key: ThreadKey): Promise<boolean>;
+  /**
+   * Binds the thread to an agent if it is not bound yet and returns the bound agent name
+   * (the existing one when the thread was already bound).
+   */
+  bindAgent(key: ThreadKey, agentName: string, now: number): Promise<string>;
+  /**
+   * Appends turns atomically (all or nothing), keeping at most the store's cap of turns
+   * (oldest dropped first, in whole question/answer pairs), and refreshes the expiry.
+   */
+  appendTurns(key: ThreadKey, turns: StoredTurn[]): Promise<void>;
+  /** Checks the backend answers. Throws `StoreUnavailableError` when it does not. */
+  ping(): Promise<void>;
+}
+
+/** Records which deliveries were already taken, so Slack's retries and duplicate events run once. */
+export interface DeliveryGuard {
+  /** Claims `id` for `ttlMs`. Returns true for the first claim, false when already claimed. */
+  claim(id: string, ttlMs: number): Promise<boolean>;
+  /** Releases a claim (used when the work could not be queued, so a retry may take it). */
+  release(id: string): Promise<void>;
+}
+
+/** A held per-thread lock. */
+export interface HeldLock {
+  /** Extends the lock's expiry. Returns false when the lock was lost (expired and taken). */
+  renew(): Promise<boolean>;
+  /** Releases the lock if still held by this holder. */
+  release(): Promise<void>;
+}
+
+/** Mutual exclusion per thread so turns in one thread run one at a time. */
+export interface ThreadLock {
+  /** Tries once to take the lock for `ttlMs`; undefined when another holder has it. */
+  tryAcquire(key: ThreadKey, ttlMs: number): Promise<HeldLock | undefined>;
+}
+
+/** Wall clock, injectable for tests. */
+export interface Clock {
+  now(): number;
+}
+
+/** Structured logger subset the core uses (pino-compatible). */
+export interface Logger {
+  debug(context: object, message: string): void;
+  info(context: object, message: string): void;
+  warn(context: object, message: string): void;
+  error(context: object, message: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}

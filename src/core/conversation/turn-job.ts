@@ -1,0 +1,51 @@
+import type { ThreadKey } from './thread-key.js';
+
+/** How a question reached the crew. */
+export type QuestionSource = 'mention' | 'command' | 'direct-message' | 'thread-reply';
+
+/** Progress a job records as it runs, so a re-run after a crash can pick up where it was. */
+export interface TurnJobProgress {
+  /** `/crew` only: ts of the root message already posted for this question. */
+  rootTs?: string;
+  /** ts of reply messages already started for this answer (to mark them if abandoned). */
+  replyMessageTs?: string[];
+}
+
+/**
+ * One question waiting for (or getting) an answer. Created by a listener, queued durably,
+ * run by a worker. Everything needed to answer is in the job: no Slack payload is kept.
+ */
+export interface TurnJob {
+  /** Unique id; also the dedupe key's basis and the turn id in history. */
+  id: string;
+  source: QuestionSource;
+  teamId: string;
+  channelId: string;
+  /**
+   * Thread the answer goes to. Undefined only for `/crew`, whose thread starts with a
+   * root message the worker posts (its ts then lands in `progress.rootTs`).
+   */
+  threadTs?: string;
+  /** ts of the person's message (undefined for `/crew`). */
+  messageTs?: string;
+  /** Slack user id of the person asking. */
+  userId: string;
+  /** Agent named explicitly in the question; undefined means the thread's agent or the default. */
+  agentName?: string;
+  /** The question, with Slack markup already rendered readably. */
+  text: string;
+  /** True in direct messages (no recipient ids needed for streaming). */
+  isDirectMessage: boolean;
+  /** Epoch ms when the event arrived. */
+  receivedAt: number;
+  progress: TurnJobProgress;
+}
+
+/** The key that orders a job: its thread, or a unique pseudo-thread for `/crew` questions. */
+export function orderingKeyOf(job: TurnJob): ThreadKey {
+  return {
+    teamId: job.teamId,
+    channelId: job.channelId,
+    threadTs: job.threadTs ?? `command-${job.id}`,
+  };
+}
