@@ -1,0 +1,32 @@
+import type { AgentRegistry } from '../../../core/agents/agent-registry.js';
+
+/** The crew as a Slack list: name, aliases and what each agent is for. */
+export function formatAgentList(registry: AgentRegistry): string {
+  return registry
+    .list()
+    .map((agent) => {
+      const aliases = agent.aliases.length > 0 ? ` (also \`${agent.aliases.join('`, `')}\`)` : '';
+      return `• *${agent.displayName}* — \`${agent.name}\`${aliases}\n   ${agent.description}`;
+    })
+    .join('\n');
+}
+
+/** `/crew help`: how to reach the crew, and who is in it. */
+export function formatCrewHelp(registry: AgentRegistry, botHandle: string): string {
+  const example = registry.defaultAgent().name;
+  return [
+    '*Ask the crew*',
+    `• \`/crew ${example} <question>\` — I post your question here and answer in its thread.`,
+    `• \`${botHandle} <question>\` in a channel — I answer in the thread. Start with an agent's name to pick one.`,
+    '• DM me for quick questions. Reply in a thread to follow up; I remember the thread.',
+    '',
+    '*The crew*',
+    formatAgentList(registry),
+  ].join('\n');
+}
+
+/** `/crew nobody …`: names the unknown agent, suggests a near miss, lists the crew. */
+export function formatUnknownAgent(registry: AgentRegistry, requestedName: string, suggestion?: string): string {
+  const didYouMean = suggestion ? ` Did you mean \`${suggestion}\`?` : '';
+  return `There is no agent called \`${requestedName}\` in the crew.${didYouMean}\n\n*The crew*\n${formatAgentList(registry)}`;
+}

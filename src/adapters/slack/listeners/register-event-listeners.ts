@@ -1,0 +1,95 @@
+import type { App } from '@slack/bolt';
+import type { Clock, ConversationStore, Logger } from '../../../core/conversation/ports.js';
+import type { QuestionHandler } from '../../../core/conversation/create-question-handler.js';
+import type { IncomingQuestion } from '../../../core/conversation/incoming-question.js';
+import { renderSlackMarkup } from '../render-slack-markup.js';
+
+/** Dependencies of the event listeners. */
+export interface EventListenerOptions {
+  handleQuestion: QuestionHandler;
+  store: ConversationStore;
+  logger: Logger;
+  clock: Clock;
+}
+
+/** Message subtypes that carry a person's new question. Everything else (edits, deletes, joins, bot posts) is ignored. */
+const questionSubtypes = new Set([undefined, 'file_share', 'thread_broadcast']);
+
+interface SlackMessageEvent {
+  type: string;
+  subtype?: string;
+  user?: string;
+  bot_id?: string;
+  text?: string;
+  ts: string;
+  thread_ts?: string;
+  channel: string;
+  channel_type?: string;
+  team?: string;
+}
+
+interface EventEnvelope {
+  event_id?: string;
+  team_id?: string;
+}
+
+function isFromAPerson(event: SlackMessageEvent, botUserId: string | undefined): event is SlackMessageEvent & { user: string } {
+  return !event.bot_id && event.user !== undefined && event.user !== botUserId && questionSubtypes.has(event.subtype);
+}
+
+/**
+ * Registers `app_mention` and `message` listeners. They only normalize the event and hand it
+ * to the core; the core queues it before Bolt acknowledges the request (processBeforeResponse).
+ */
+export function registerEventListeners(app: App, options: EventListenerOptions): void {
+  const { handleQuestion, store, logger, clock } = options;
+
+  function toQuestion(
+    event: SlackMessageEvent & { user: string },
+    envelope: EventEnvelope,
+    botUserId: string | undefined,
+    source: IncomingQuestion['source'],
+  ): IncomingQuestion {
+    const isDirectMessage = event.channel_type === 'im' || event.channel.startsWith('D');
+    return {
+      source,
+      teamId: envelope.team_id ?? event.team ?? 'unknown-team',
+      channelId: event.channel,
+      messageTs: event.ts,
+      threadTs: event.thread_ts ?? event.ts,
+      userId: event.user,
+      text: renderSlackMarkup(event.text ?? '', botUserId),
+      isDirectMessage,
+      deliveryIds: [
+        ...(envelope.event_id ? [`event:${envelope.event_id}`] : []),
+        `message:${event.channel}:${event.ts}`,
+      ],
+      receivedAt: clock.now(),
+    };
+  }
+
+  app.event('app_mention', async ({ event, body, context }) => {
+    const message = event as unknown as SlackMessageEvent;
+    if (!isFromAPerson(message, context.botUserId)) return;
+    await handleQuestion(toQuestion(message, body as EventEnvelope, context.botUserId, 'mention'));
+  });
+
+  app.event('message', async ({ event, body, context }) => {
+    const message = event as unknown as SlackMessageEvent;
+    if (!isFromAPerson(message, context.botUserId)) return;
+    const envelope = body as EventEnvelope;
+    if (message.channel_type === 'im') {
+      await handleQuestion(toQuestion(message, envelope, context.botUserId, 'direct-message'));
+      return;
+    }
+    const isThreadReply = message.thread_ts !== undefined && message.thread_ts !== message.ts;
+    if (!isThreadReply) return;
+    const question = toQuestion(message, envelope, context.botUserId, 'thread-reply');
+    const known = await store.hasThread({ teamId: question.teamId, channelId: question.channelId, threadTs: question.threadTs });
+    if (!known) {
+      logger.debug({ channel: question.channelId, thread: question.threadTs }, 'reply in a thread the crew is not part of; ignored');
+      return;
+    }
+    await handleQuestion(question);
+  });
+}

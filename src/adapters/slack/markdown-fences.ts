@@ -1,0 +1,16 @@
+/** The code fence left open at the end of some Markdown, if any (e.g. "```ts"). */
+export function findOpenFence(markdown: string): string | undefined {
+  let open: string | undefined;
+  for (const line of markdown.split('\n')) {
+    const match = /^\s{0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+    if (!match?.[1]) continue;
+    if (open === undefined) open = `${match[1]}${(match[2] ?? '').trim()}`;
+    else if (match[1].startsWith(open.replace(/[^`~]/g, '').slice(0, 3)) && (match[2] ?? '').trim() === '') open = undefined;
+  }
+  return open;
+}
+
+/** The fence marker (``` or ~~~) of an opening fence line such as "```ts". */
+export function fenceMarker(openFence: string): string {
+  return /^(`{3,}|~{3,})/.exec(openFence)?.[1] ?? '```';
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .transform((value) => value.trim())
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const positiveInteger = (fallback: number) =>
+  z.coerce.number().int('must be a whole number').positive('must be greater than 0').default(fallback);
+
+/**
+ * Environment variables the crew reads. Names are a contract (README, Docker, tests).
+ * Each field's TSDoc is what the README's table says.
+ */
+export const environmentSchema = z
+  .object({
+    /** Bot token (xoxb-…). */
+    SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-'),
+    /** HTTP mode: verifies Slack's request signatures. Required unless SLACK_APP_TOKEN is set. */
+    SLACK_SIGNING_SECRET: optionalString,
+    /** When set (xapp-…), the bot runs in Socket Mode instead of HTTP. */
+    SLACK_APP_TOKEN: optionalString.refine((value) => value === undefined || value.startsWith('xapp-'), {
+      message: 'must be an app-level token starting with xapp-',
+    }),
+    /** Optional Slack Web API base URL (tests, proxies). */
+    SLACK_API_URL: optionalString.refine((value) => value === undefined || URL.canParse(value), { message: 'must be a URL' }),
+    /** Model API key. */
+    ANTHROPIC_API_KEY: z.string().min(1, 'is required'),
+    /** Optional model API base URL (the SDK reads it too). */
+    ANTHROPIC_BASE_URL: optionalString.refine((value) => value === undefined || URL.canParse(value), { message: 'must be a URL' }),
+    /** Redis URL for thread state; unset → in-memory store (development only). */
+    REDIS_URL: optionalString.refine((value) => value === undefined || /^rediss?:\/\//.test(value), {
+      message: 'must start with redis:// or rediss://',
+    }),
+    /** HTTP port for Slack events (HTTP mode) and health/metrics endpoints (both modes). */
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Folder of agent files. */
+    AGENTS_DIR: z.string().default('agents'),
+    /** Agent for bare mentions and DMs. */
+    DEFAULT_AGENT: optionalString,
+    /** pino log level. */
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** `json` (default) or `pretty` for development. */
+    LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+    /** Model used for agents with `model: inherit` or none. */
+    CLAUDE_MODEL: z.string().min(1).default('claude-sonnet-4-6'),
+    /** Model ids the agent-file aliases `sonnet`, `opus`, `haiku` map to. */
+    CLAUDE_MODEL_SONNET: z.string().min(1).default('claude-sonnet-4-6'),
+    CLAUDE_MODEL_OPUS: z.string().min(1).default('claude-opus-4-8'),
+    CLAUDE_MODEL_HAIKU: z.string().min(1).default('claude-haiku-4-5'),
+    /** Maximum tokens in one answer. */
+    MAX_OUTPUT_TOKENS: positiveInteger(4096),
+    /** Input token budget for a turn's history (the model's context window also bounds it). */
+    HISTORY_TOKEN_BUDGET: positiveInteger(60_000),
+    /** Days a thread's state is kept after its last activity. */
+    THREAD_RETENTION_DAYS: positiveInteger(30),
+    /** Most turns (questions + answers) kept per thread; older pairs are dropped. */
+    MAX_STORED_TURNS: positiveInteger(200),
+    /** Longest question accepted, in characters; longer ones are trimmed with a note. */
+    MAX_QUESTION_CHARS: positiveInteger(20_000),
+    /** Abort a model stream when no token arrives for this long. */
+    MODEL_STALL_TIMEOUT_MS: positiveInteger(60_000),
+    /** Total time spent retrying a busy model before giving up. */
+    MODEL_RETRY_BUDGET_MS: positiveInteger(45_000),
+    /** On SIGTERM, how long in-flight answers may finish before they are interrupted. */
+    SHUTDOWN_DEADLINE_MS: positiveInteger(20_000),
+    /** Answers running at once per process. */
+    TURN_CONCURRENCY: positiveInteger(64),
+    /** Slack stream flush interval once the first words are out. */
+    STREAM_FLUSH_INTERVAL_MS: positiveInteger(800),
+  })
+  .superRefine((environment, context) => {
+    if (environment.SLACK_APP_TOKEN === undefined && environment.SLACK_SIGNING_SECRET === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required in HTTP mode (or set SLACK_APP_TOKEN to use Socket Mode)',
+      });
+    }
+  });
+
+/** Raw validated environment. */
+export type Environment = z.infer<typeof environmentSchema>;

@@ -1,0 +1,98 @@
+import { ConfigError } from '../core/errors.js';
+import { environmentSchema, type Environment } from './config-schema.js';
+
+/** Validated configuration, shaped for the code that uses it. */
+export interface Config {
+  slack: {
+    botToken: string;
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl?: string;
+    /** `socket` when an app token is set, else `http`. */
+    mode: 'http' | 'socket';
+  };
+  anthropic: {
+    apiKey: string;
+    baseUrl?: string;
+    defaultModel: string;
+    modelAliases: { sonnet: string; opus: string; haiku: string };
+    maxOutputTokens: number;
+    stallTimeoutMs: number;
+    retryBudgetMs: number;
+  };
+  redisUrl?: string;
+  port: number;
+  agentsDir: string;
+  defaultAgent?: string;
+  log: { level: Environment['LOG_LEVEL']; format: Environment['LOG_FORMAT'] };
+  conversation: {
+    historyTokenBudget: number;
+    retentionMs: number;
+    maxStoredTurns: number;
+    maxQuestionChars: number;
+  };
+  runtime: {
+    shutdownDeadlineMs: number;
+    turnConcurrency: number;
+    streamFlushIntervalMs: number;
+  };
+}
+
+const hints: Record<string, string> = {
+  SLACK_BOT_TOKEN: 'OAuth & Permissions → Bot User OAuth Token',
+  SLACK_SIGNING_SECRET: 'Basic Information → App Credentials → Signing Secret',
+  SLACK_APP_TOKEN: 'Basic Information → App-Level Tokens (scope connections:write)',
+  ANTHROPIC_API_KEY: 'console.anthropic.com → API keys',
+};
+
+/**
+ * Validates the environment once and returns the config. Throws `ConfigError` naming every
+ * offending variable (never its value: some are secrets).
+ */
+export function loadConfig(environment: Record<string, string | undefined>): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? 'environment');
+      const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+      const hint = hints[variable];
+      return `${variable} ${message}${hint ? ` (hint: ${hint})` : ''}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const env = parsed.data;
+  return {
+    slack: {
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      appToken: env.SLACK_APP_TOKEN,
+      apiUrl: env.SLACK_API_URL,
+      mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',
+    },
+    anthropic: {
+      apiKey: env.ANTHROPIC_API_KEY,
+      baseUrl: env.ANTHROPIC_BASE_URL,
+      defaultModel: env.CLAUDE_MODEL,
+      modelAliases: { sonnet: env.CLAUDE_MODEL_SONNET, opus: env.CLAUDE_MODEL_OPUS, haiku: env.CLAUDE_MODEL_HAIKU },
+      maxOutputTokens: env.MAX_OUTPUT_TOKENS,
+      stallTimeoutMs: env.MODEL_STALL_TIMEOUT_MS,
+      retryBudgetMs: env.MODEL_RETRY_BUDGET_MS,
+    },
+    redisUrl: env.REDIS_URL,
+    port: env.PORT,
+    agentsDir: env.AGENTS_DIR,
+    defaultAgent: env.DEFAULT_AGENT,
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
+    conversation: {
+      historyTokenBudget: env.HISTORY_TOKEN_BUDGET,
+      retentionMs: env.THREAD_RETENTION_DAYS * 24 * 60 * 60 * 1000,
+      maxStoredTurns: env.MAX_STORED_TURNS,
+      maxQuestionChars: env.MAX_QUESTION_CHARS,
+    },
+    runtime: {
+      shutdownDeadlineMs: env.SHUTDOWN_DEADLINE_MS,
+      turnConcurrency: env.TURN_CONCURRENCY,
+      streamFlushIntervalMs: env.STREAM_FLUSH_INTERVAL_MS,
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import { CrewError, ModelCallError } from '../errors.js';
+import type { ModelClient, ModelEvent, ModelRequest, ModelUsage } from '../model/model-client.js';
+import { describeErrorForUser, formatInterruptionNotice } from '../reply/describe-error-for-user.js';
+import type { TurnEvent } from '../reply/turn-event.js';
+import type { Logger } from './ports.js';
+import { sleep } from './sleep.js';
+
+/** Tuning for one streamed answer. */
+export interface StreamAnswerOptions {
+  model: ModelClient;
+  request: ModelRequest;
+  /** Aborts the model call (stop pressed, shutdown, lock lost). */
+  signal: AbortSignal;
+  logger: Logger;
+  /** Abort when no event arrives for this long. */
+  stallTimeoutMs: number;
+  /** Most total time spent waiting between retries of a busy model. */
+  retryBudgetMs: number;
+  /** Most attempts before giving up (first try included). */
+  maxAttempts?: number;
+  /** Status text shown until the first token. */
+  thinkingStatus: string;
+  /** Called once per model attempt (for metrics). */
+  onAttempt?: (attempt: number) => void;
+  /** Called when the first text delta arrives. */
+  onFirstToken?: () => void;
+}
+
+/** How the answer ended, read by the turn runner after the stream is consumed. */
+export interface AnswerOutcome {
+  text: string;
+  status: 'complete' | 'interrupted' | 'failed';
+  usage?: ModelUsage;
+  stopReason?: string;
+  error?: CrewError;
+}
+
+const emptyUsage: ModelUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+
+function toCrewError(error: unknown, signal: AbortSignal): CrewError {
+  if (error instanceof CrewError) return error;
+  if (signal.aborted) return new ModelCallError('model_aborted', 'The model call was aborted', false);
+  return new ModelCallError('model_connection_lost', 'Unexpected model failure', true, {}, { cause: error });
+}
+
+function backoffMs(attempt: number, error: ModelCallError): number {
+  if (error.retryAfterMs !== undefined) return error.retryAfterMs;
+  const base = Math.min(1000 * 2 ** (attempt - 1), 8000);
+  return base / 2 + Math.random() * (base / 2);
+}
+
+/** Pulls the next event, failing with `model_stalled` when none arrives in time. */
+async function nextWithWatchdog(
+  iterator: AsyncIterator<ModelEvent>,
+  stallTimeoutMs: number,
+  abortModel: () => void,
+): Promise<IteratorResult<ModelEvent>> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      abortModel();
+      reject(new ModelCallError('model_stalled', `No model output for ${stallTimeoutMs} ms`, true));
+    }, stallTimeoutMs);
+  });
+  try {
+    return await Promise.race([iterator.next(), stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Streams one answer from the model as turn events, retrying a busy model (before any text
+ * was shown) with backoff inside a bounded budget, and aborting a stalled stream. The
+ * outcome is written to `outcome` as the stream progresses.
+ */
+export async function* streamAnswer(options: StreamAnswerOptions, outcome: AnswerOutcome): AsyncGenerator<TurnEvent> {
+  const maxAttempts = options.maxAttempts ?? 4;
+  let waitedMs = 0;
+  yield { type: 'status', text: options.thinkingStatus };
+
+  for (let attempt = 1; ; attempt += 1) {
+    options.onAttempt?.(attempt);
+    const attemptController = new AbortController();
+    const abortAttempt = () => attemptController.abort();
+    options.signal.addEventListener('abort', abortAttempt, { once: true });
+    try {
+      const iterator = options.model.stream(options.request, attemptController.signal)[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await nextWithWatchdog(iterator, options.stallTimeoutMs, abortAttempt);
+        if (next.done) {
+          throw new ModelCallError('model_connection_lost', 'Model stream ended without message end', true);
+        }
+        const event = next.value;
+        if (event.type === 'text-delta') {
+          if (outcome.text === '') options.onFirstToken?.();
+          outcome.text += event.text;
+          yield { type: 'text-delta', text: event.text };
+          continue;
+        }
+        outcome.usage = event.usage;
+        outcome.stopReason = event.stopReason;
+        outcome.status = 'complete';
+        const notice =
+          event.stopReason === 'max_tokens'
+            ? '_(The answer hit the length limit. Ask me to continue.)_'
+            : undefined;
+        yield { type: 'turn-end', stopReason: event.stopReason, usage: event.usage, notice };
+        return;
+      }
+    } catch (caught) {
+      const error = toCrewError(caught, options.signal);
+      const canRetry =
+        error instanceof ModelCallError &&
+        error.retryable &&
+        outcome.text === '' &&
+        !options.signal.aborted &&
+        attempt < maxAttempts;
+      if (canRetry) {
+        const delay = backoffMs(attempt, error);
+        if (waitedMs + delay <= options.retryBudgetMs) {
+          waitedMs += delay;
+          options.logger.warn({ code: error.code, attempt, delayMs: Math.round(delay) }, 'model busy, retrying');
+          yield {
+            type: 'status',
+            text: `is waiting for Claude (busy), retrying in ${Math.ceil(delay / 1000)} s (try ${attempt + 1} of ${maxAttempts})…`,
+          };
+          if (await sleep(delay, options.signal)) continue;
+        }
+      }
+      const finalError = options.signal.aborted && !(caught instanceof CrewError) ? toCrewError(caught, options.signal) : error;
+      outcome.error = finalError;
+      outcome.status = outcome.text === '' ? 'failed' : 'interrupted';
+      outcome.usage ??= emptyUsage;
+      const retryable = finalError instanceof ModelCallError ? finalError.retryable : true;
+      yield {
+        type: 'turn-error',
+        error: finalError,
+        notice: outcome.text === '' ? `⚠️ ${describeErrorForUser(finalError)}` : formatInterruptionNotice(finalError),
+        retryable,
+      };
+      return;
+    } finally {
+      options.signal.removeEventListener('abort', abortAttempt);
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import type { ModelUsage } from '../model/model-client.js';
+
+/** Outcome of a turn, as counted by metrics. */
+export type TurnOutcome = 'answered' | 'interrupted' | 'failed' | 'refused';
+
+/**
+ * Hooks the turn runner calls at each milestone; metrics implement it. All optional, all
+ * synchronous and cheap.
+ */
+export interface TurnObserver {
+  turnStarted?(context: { agent: string; jobId: string; queuedMs: number }): void;
+  modelAttempt?(context: { agent: string; attempt: number }): void;
+  firstToken?(context: { agent: string; sinceStartMs: number }): void;
+  turnFinished?(context: { agent: string; outcome: TurnOutcome; durationMs: number; usage?: ModelUsage; errorCode?: string }): void;
+}

@@ -1,0 +1,222 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { createAnthropicModelClient } from './adapters/anthropic/anthropic-model-client.js';
+import { createHttpServer } from './adapters/http/create-http-server.js';
+import { createMemoryConversationStore } from './adapters/memory/memory-conversation-store.js';
+import { createMemoryDeliveryGuard } from './adapters/memory/memory-delivery-guard.js';
+import { createMemoryTurnQueue } from './adapters/memory/memory-turn-queue.js';
+import { createRedisConnection } from './adapters/redis/create-redis-connection.js';
+import { createRedisConversationStore } from './adapters/redis/redis-conversation-store.js';
+import { createRedisDeliveryGuard } from './adapters/redis/redis-delivery-guard.js';
+import { createRedisThreadLock } from './adapters/redis/redis-thread-lock.js';
+import { createRedisTurnQueue } from './adapters/redis/redis-turn-queue.js';
+import { createSlackApp } from './adapters/slack/create-slack-app.js';
+import { registerCrewCommand } from './adapters/slack/listeners/register-crew-command.js';
+import { registerEventListeners } from './adapters/slack/listeners/register-event-listeners.js';
+import { createSlackReplySink } from './adapters/slack/slack-reply-sink.js';
+import type { Config } from './config/load-config.js';
+import { formatAgentFileProblem } from './core/agents/agent-file-error.js';
+import { createAgentRegistry, type AgentRegistry } from './core/agents/agent-registry.js';
+import { loadAgents } from './core/agents/load-agents.js';
+import { createQuestionHandler } from './core/conversation/create-question-handler.js';
+import { createQuestionIntake } from './core/conversation/create-question-intake.js';
+import { createTurnRunner } from './core/conversation/create-turn-runner.js';
+import type { Clock, ConversationStore, DeliveryGuard, Logger } from './core/conversation/ports.js';
+import type { TurnQueue } from './core/conversation/turn-queue.js';
+import { CrewError } from './core/errors.js';
+import { describeErrorForUser } from './core/reply/describe-error-for-user.js';
+
+/** What the wiring needs from outside: config, a logger and (for tests) a clock. */
+export interface CrewOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** Prefix of every Redis key (tests isolate themselves with a unique one). */
+  redisKeyPrefix?: string;
+}
+
+/** A running crew process. */
+export interface Crew {
+  /** Port the HTTP server listens on (events in HTTP mode; health and metrics always). */
+  port: number;
+  registry: AgentRegistry;
+  /** Graceful stop: no new work, in-flight answers get `deadlineMs`, then everything closes. */
+  stop(deadlineMs?: number): Promise<void>;
+}
+
+interface StateBackend {
+  store: ConversationStore;
+  guard: DeliveryGuard;
+  queue: TurnQueue;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function createStateBackend(options: CrewOptions, onJobFailed: (job: import('./core/conversation/turn-job.js').TurnJob, error: unknown) => Promise<void>): StateBackend {
+  const { config, logger } = options;
+  const clock = options.clock ?? { now: () => Date.now() };
+  if (!config.redisUrl) {
+    logger.warn(
+      {},
+      'REDIS_URL is not set: using the in-memory store. Thread memory and queued questions are lost on restart and not shared between replicas. Do not run this in production.',
+    );
+    const store = createMemoryConversationStore({ clock, retentionMs: config.conversation.retentionMs, maxTurns: config.conversation.maxStoredTurns });
+    return {
+      store,
+      guard: createMemoryDeliveryGuard({ clock }),
+      queue: createMemoryTurnQueue({ logger, concurrency: config.runtime.turnConcurrency, onJobFailed }),
+      ping: () => store.ping(),
+      close: async () => undefined,
+    };
+  }
+  const keyPrefix = options.redisKeyPrefix ?? 'crew:';
+  const redis = createRedisConnection({ url: config.redisUrl, connectionName: 'crew', logger });
+  const blocking = (): Redis =>
+    createRedisConnection({ url: config.redisUrl as string, connectionName: 'crew-queue', logger, commandTimeoutMs: 0 });
+  const store = createRedisConversationStore({
+    redis,
+    keyPrefix,
+    retentionMs: config.conversation.retentionMs,
+    maxTurns: config.conversation.maxStoredTurns,
+    logger,
+  });
+  const queue = createRedisTurnQueue({
+    redis,
+    keyPrefix,
+    threadLock: createRedisThreadLock({ redis, keyPrefix }),
+    logger,
+    createConnection: blocking,
+    concurrency: config.runtime.turnConcurrency,
+    onJobFailed,
+    clock,
+  });
+  return {
+    store,
+    guard: createRedisDeliveryGuard({ redis, keyPrefix }),
+    queue,
+    ping: () => store.ping(),
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+async function loadRegistry(config: Config, logger: Logger): Promise<AgentRegistry> {
+  const loaded = await loadAgents(config.agentsDir);
+  for (const problem of loaded.problems) logger.error({ file: problem.file, field: problem.field, line: problem.line }, `agent file rejected: ${formatAgentFileProblem(problem)}`);
+  for (const warning of loaded.warnings) logger.warn({ file: warning.file }, `agent file note: ${formatAgentFileProblem(warning)}`);
+  if (loaded.agents.length === 0) {
+    throw new CrewError('no_agents', `No valid agent in ${config.agentsDir}: the crew cannot start without at least one agent.`);
+  }
+  const registry = createAgentRegistry(loaded.agents, { defaultAgentName: config.defaultAgent });
+  logger.info({ agents: loaded.agents.map((agent) => agent.name), defaultAgent: registry.defaultAgent().name }, 'crew loaded');
+  return registry;
+}
+
+/**
+ * The one wiring point: loads the crew, builds the adapters (Redis or memory, Anthropic,
+ * Slack), connects them to the core, and starts the HTTP server, the Slack connection and
+ * the turn workers.
+ */
+export async function startCrew(options: CrewOptions): Promise<Crew> {
+  const { config, logger } = options;
+  const clock = options.clock ?? { now: () => Date.now() };
+  const registry = await loadRegistry(config, logger);
+  const slack = createSlackApp({
+    botToken: config.slack.botToken,
+    signingSecret: config.slack.signingSecret,
+    appToken: config.slack.appToken,
+    apiUrl: config.slack.apiUrl,
+    logger,
+  });
+  const sink = createSlackReplySink({ client: slack.app.client, logger, flushIntervalMs: config.runtime.streamFlushIntervalMs });
+
+  const backend = createStateBackend(options, async (job, error) => {
+    // The queue gave up on this job: tell the person instead of leaving silence.
+    const agent = registry.defaultAgent();
+    if (!job.threadTs) return;
+    await sink
+      .postNotice(
+        {
+          teamId: job.teamId,
+          channelId: job.channelId,
+          threadTs: job.threadTs,
+          recipientUserId: job.userId,
+          isDirectMessage: job.isDirectMessage,
+          agent: { name: agent.name, displayName: agent.displayName, iconEmoji: agent.iconEmoji },
+        },
+        `⚠️ ${describeErrorForUser(error)}`,
+      )
+      .catch((notifyError: unknown) => logger.error({ err: notifyError, turnId: job.id }, 'could not tell the user a turn failed'));
+  });
+  const model = createAnthropicModelClient({ apiKey: config.anthropic.apiKey, baseUrl: config.anthropic.baseUrl });
+  const runner = createTurnRunner({
+    registry,
+    store: backend.store,
+    model,
+    sink,
+    clock,
+    logger,
+    settings: {
+      defaultModel: config.anthropic.defaultModel,
+      modelAliases: config.anthropic.modelAliases,
+      maxOutputTokens: config.anthropic.maxOutputTokens,
+      historyTokenBudget: config.conversation.historyTokenBudget,
+      stallTimeoutMs: config.anthropic.stallTimeoutMs,
+      retryBudgetMs: config.anthropic.retryBudgetMs,
+    },
+  });
+  const intake = createQuestionIntake({ guard: backend.guard, queue: backend.queue, logger });
+  const botHandle = '@architect';
+  const handleQuestion = createQuestionHandler({
+    registry,
+    intake,
+    guard: backend.guard,
+    sink,
+    logger,
+    maxQuestionChars: config.conversation.maxQuestionChars,
+    botHandle,
+  });
+  registerEventListeners(slack.app, { handleQuestion, store: backend.store, logger, clock });
+  registerCrewCommand(slack.app, { registry, intake, logger, clock, botHandle, maxQuestionChars: config.conversation.maxQuestionChars });
+
+  let draining = false;
+  const server: Server = createHttpServer({
+    logger,
+    clock,
+    slackRequestListener: slack.httpReceiver?.requestListener,
+    isDraining: () => draining,
+    readiness: {
+      store: async () => {
+        try {
+          await backend.ping();
+          return { ok: true };
+        } catch (error) {
+          return { ok: false, reason: `store unreachable: ${error instanceof Error ? error.message : String(error)}` };
+        }
+      },
+      agents: async () => ({ ok: true }),
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  const port = (server.address() as AddressInfo).port;
+  if (slack.socketReceiver) await slack.app.start();
+  backend.queue.start(runner);
+  logger.info({ port, mode: config.slack.mode, store: config.redisUrl ? 'redis' : 'memory' }, 'crew is up');
+
+  return {
+    port,
+    registry,
+    async stop(deadlineMs = config.runtime.shutdownDeadlineMs) {
+      draining = true;
+      logger.info({ deadlineMs }, 'shutting down: finishing answers in flight');
+      if (slack.socketReceiver) await slack.app.stop().catch((error: unknown) => logger.warn({ err: error }, 'socket mode stop failed'));
+      await backend.queue.stop(deadlineMs);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await backend.close();
+      logger.info({}, 'shutdown complete');
+    },
+  };
+}
