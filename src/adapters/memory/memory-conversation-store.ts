@@ -1,0 +1,147 @@
+import type { Clock, ConversationStore } from '../../core/conversation/ports.js';
+import { formatThreadKey } from '../../core/conversation/thread-key.js';
+import type { ThreadKey } from '../../core/conversation/thread-key.js';
+import type { StoredTurn } from '../../core/conversation/thread-state.js';
+import { ConfigError } from '../../core/errors.js';
+
+/** Options for {@link createMemoryConversationStore}. */
+export interface MemoryConversationStoreOptions {
+  /** Time source for expiry. Default: `Date.now`. */
+  clock?: Clock;
+  /** A thread is forgotten this long after its last write. Default 30 days. */
+  retentionMs?: number;
+  /** Most turns kept per thread; an even number so whole question/answer pairs are kept. Default 40. */
+  maxTurns?: number;
+  /** Expired threads are also swept (besides being dropped when read) at most this often. Default 60 s. */
+  sweepIntervalMs?: number;
+}
+
+const DEFAULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+const DEFAULT_MAX_TURNS = 40;
+const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+
+interface ThreadEntry {
+  /** Unset until bindAgent, like the Redis hash that does not exist yet. */
+  agentName?: string;
+  createdAt: number;
+  turns: StoredTurn[];
+  expiresAt: number;
+}
+
+/**
+ * Creates an in-process ConversationStore (development and tests) that behaves like the Redis
+ * one: first-wins binding, the same turn cap in whole pairs, and expiry `retentionMs` after the
+ * last write, emulated with the injected clock. Turns are copied in and out, never shared.
+ */
+export function createMemoryConversationStore(options: MemoryConversationStoreOptions = {}): ConversationStore {
+  const clock = options.clock ?? { now: () => Date.now() };
+  const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+  const maxTurns = options.maxTurns ?? DEFAULT_MAX_TURNS;
+  const sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+  validateOptions(retentionMs, maxTurns);
+
+  const threads = new Map<string, ThreadEntry>();
+  let lastSweepAt = clock.now();
+
+  function readLiveEntry(key: ThreadKey): ThreadEntry | undefined {
+    const id = formatThreadKey(key);
+    const entry = threads.get(id);
+    if (entry && isExpired(entry.expiresAt, clock.now())) {
+      threads.delete(id);
+      return undefined;
+    }
+    return entry;
+  }
+
+  function writeEntry(key: ThreadKey, entry: ThreadEntry): void {
+    const now = clock.now();
+    entry.expiresAt = now + retentionMs;
+    threads.set(formatThreadKey(key), entry);
+    if (now - lastSweepAt >= sweepIntervalMs) {
+      lastSweepAt = now;
+      sweepExpired(threads, now);
+    }
+  }
+
+  return {
+    async getThread(key) {
+      const entry = readLiveEntry(key);
+      if (entry?.agentName === undefined) {
+        return undefined;
+      }
+      return { agentName: entry.agentName, createdAt: entry.createdAt, turns: entry.turns.map(copyTurn) };
+    },
+
+    async hasThread(key) {
+      return readLiveEntry(key)?.agentName !== undefined;
+    },
+
+    async bindAgent(key, agentName, now) {
+      const entry = readLiveEntry(key) ?? { createdAt: now, turns: [], expiresAt: 0 };
+      if (entry.agentName === undefined) {
+        entry.agentName = agentName;
+        entry.createdAt = now;
+      }
+      writeEntry(key, entry);
+      return entry.agentName;
+    },
+
+    async appendTurns(key, turns) {
+      const existing = readLiveEntry(key);
+      if (!existing && turns.length === 0) {
+        return;
+      }
+      const entry = existing ?? { createdAt: 0, turns: [], expiresAt: 0 };
+      entry.turns = trimToWholePairs([...entry.turns, ...turns.map(copyTurn)], maxTurns);
+      writeEntry(key, entry);
+    },
+
+    async ping() {},
+  };
+}
+
+function validateOptions(retentionMs: number, maxTurns: number): void {
+  const problems: string[] = [];
+  if (!Number.isSafeInteger(retentionMs) || retentionMs < 1) {
+    problems.push(`conversation store retentionMs must be a positive integer, got ${retentionMs}`);
+  }
+  if (!Number.isSafeInteger(maxTurns) || maxTurns < 2 || maxTurns % 2 !== 0) {
+    problems.push(`conversation store maxTurns must be an even integer >= 2, got ${maxTurns}`);
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+}
+
+/** Like Redis: a key is still readable at exactly its expiry instant. */
+function isExpired(expiresAt: number, now: number): boolean {
+  return now > expiresAt;
+}
+
+function sweepExpired(threads: Map<string, ThreadEntry>, now: number): void {
+  for (const [id, entry] of threads) {
+    if (isExpired(entry.expiresAt, now)) {
+      threads.delete(id);
+    }
+  }
+}
+
+/** Keeps the newest `maxTurns` turns; if that cut leaves an answer first, drops it too. */
+function trimToWholePairs(turns: StoredTurn[], maxTurns: number): StoredTurn[] {
+  if (turns.length <= maxTurns) {
+    return turns;
+  }
+  const kept = turns.slice(-maxTurns);
+  const firstUser = kept.findIndex((turn) => turn.role === 'user');
+  return firstUser === -1 ? [] : kept.slice(firstUser);
+}
+
+/** Copies the known fields only, leaving out undefined ones (as a stored record would). */
+function copyTurn(turn: StoredTurn): StoredTurn {
+  const copy: StoredTurn = { role: turn.role, text: turn.text, turnId: turn.turnId, at: turn.at };
+  if (turn.userId !== undefined) copy.userId = turn.userId;
+  if (turn.status !== undefined) copy.status = turn.status;
+  if (turn.inputTokens !== undefined) copy.inputTokens = turn.inputTokens;
+  if (turn.outputTokens !== undefined) copy.outputTokens = turn.outputTokens;
+  return copy;
+}

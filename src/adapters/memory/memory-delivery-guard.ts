@@ -1,0 +1,51 @@
+import type { Clock, DeliveryGuard } from '../../core/conversation/ports.js';
+
+/** Options for {@link createMemoryDeliveryGuard}. */
+export interface MemoryDeliveryGuardOptions {
+  /** Time source for claim expiry. Default: `Date.now`. */
+  clock?: Clock;
+  /** Expired claims are also swept (besides being dropped when checked) at most this often. Default 60 s. */
+  sweepIntervalMs?: number;
+}
+
+const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * Creates an in-process DeliveryGuard (single process only): the first claim of an id wins
+ * until its ttl passes (by the injected clock) or it is released.
+ */
+export function createMemoryDeliveryGuard(options: MemoryDeliveryGuardOptions = {}): DeliveryGuard {
+  const clock = options.clock ?? { now: () => Date.now() };
+  const sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+  const claims = new Map<string, number>();
+  let lastSweepAt = clock.now();
+
+  function sweepExpired(now: number): void {
+    lastSweepAt = now;
+    for (const [id, expiresAt] of claims) {
+      if (now > expiresAt) {
+        claims.delete(id);
+      }
+    }
+  }
+
+  return {
+    async claim(id, ttlMs) {
+      const now = clock.now();
+      if (now - lastSweepAt >= sweepIntervalMs) {
+        sweepExpired(now);
+      }
+      const expiresAt = claims.get(id);
+      // Like Redis, a claim is still held at exactly its expiry instant.
+      if (expiresAt !== undefined && now <= expiresAt) {
+        return false;
+      }
+      claims.set(id, now + Math.max(1, Math.ceil(ttlMs)));
+      return true;
+    },
+
+    async release(id) {
+      claims.delete(id);
+    },
+  };
+}

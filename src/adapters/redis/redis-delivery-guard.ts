@@ -1,0 +1,48 @@
+import type { Redis } from 'ioredis';
+import type { DeliveryGuard } from '../../core/conversation/ports.js';
+import { StoreUnavailableError } from '../../core/errors.js';
+
+/** Options for {@link createRedisDeliveryGuard}. */
+export interface RedisDeliveryGuardOptions {
+  /** Client to use (see `createRedisConnection`). Must not have ioredis' own `keyPrefix` set. */
+  redis: Redis;
+  /** Prepended to every key, e.g. `crew:`. Default `crew:`. */
+  keyPrefix?: string;
+  /** Called once per network round trip, with a label. */
+  onRoundTrip?: (command: string) => void;
+}
+
+const DEFAULT_KEY_PREFIX = 'crew:';
+
+/**
+ * Creates a DeliveryGuard on Redis: a claim is `SET <prefix>seen:<id> 1 NX PX ttl` (one round
+ * trip, atomic across processes), a release is `DEL`. Failures surface as `StoreUnavailableError`.
+ */
+export function createRedisDeliveryGuard(options: RedisDeliveryGuardOptions): DeliveryGuard {
+  const { redis, onRoundTrip } = options;
+  const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+  const seenKey = (id: string): string => `${keyPrefix}seen:${id}`;
+
+  async function runRoundTrip<T>(operation: string, command: string, send: () => Promise<T>): Promise<T> {
+    onRoundTrip?.(command);
+    try {
+      return await send();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new StoreUnavailableError(`Redis ${operation} failed: ${reason}`, { cause: error });
+    }
+  }
+
+  return {
+    async claim(id, ttlMs) {
+      // PX needs a positive integer; round up so a claim never lasts less than asked.
+      const px = Math.max(1, Math.ceil(ttlMs));
+      const reply = await runRoundTrip('claim', 'SET NX PX', () => redis.set(seenKey(id), '1', 'PX', px, 'NX'));
+      return reply === 'OK';
+    },
+
+    async release(id) {
+      await runRoundTrip('release', 'DEL', () => redis.del(seenKey(id)));
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DeliveryGuard } from '../../src/core/conversation/ports.js';
+
+/** A guard under test plus how to dispose of it and, for fake clocks, how to move time. */
+export interface DeliveryGuardUnderTest {
+  guard: DeliveryGuard;
+  cleanup(): Promise<void>;
+  /** Moves the guard's clock forward. Absent for real-time guards: the suite then sleeps. */
+  advanceTime?(ms: number): void | Promise<void>;
+  /** Another client of the same backend (e.g. a second Redis connection). Absent: reuse `guard`. */
+  connectAnotherClient?(): Promise<DeliveryGuard>;
+}
+
+const SHORT_TTL_MS = 400;
+const EXPIRY_MARGIN_MS = 150;
+const LONG_TTL_MS = 60_000;
+
+/** Behaviour every DeliveryGuard must have. `makeGuard` builds a fresh, isolated guard. */
+export function describeDeliveryGuardConformance(name: string, makeGuard: () => Promise<DeliveryGuardUnderTest>): void {
+  describe(`${name} (DeliveryGuard conformance)`, () => {
+    const cleanups: (() => Promise<void>)[] = [];
+
+    afterEach(async () => {
+      await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+    });
+
+    async function setUp(): Promise<DeliveryGuardUnderTest & { elapse(ms: number): Promise<void> }> {
+      const handle = await makeGuard();
+      cleanups.push(() => handle.cleanup());
+      return {
+        ...handle,
+        async elapse(ms) {
+          if (handle.advanceTime) {
+            await handle.advanceTime(ms);
+          } else {
+            await sleep(ms);
+          }
+        },
+      };
+    }
+
+    it('grants the first claim and refuses the second', async () => {
+      const { guard } = await setUp();
+      const id = createDeliveryId();
+      expect(await guard.claim(id, LONG_TTL_MS)).toBe(true);
+      expect(await guard.claim(id, LONG_TTL_MS)).toBe(false);
+    });
+
+    it('keeps ids independent', async () => {
+      const { guard } = await setUp();
+      expect(await guard.claim(createDeliveryId(), LONG_TTL_MS)).toBe(true);
+      expect(await guard.claim(createDeliveryId(), LONG_TTL_MS)).toBe(true);
+    });
+
+    it('allows a claim again after release', async () => {
+      const { guard } = await setUp();
+      const id = createDeliveryId();
+      await guard.claim(id, LONG_TTL_MS);
+      await guard.release(id);
+      expect(await guard.claim(id, LONG_TTL_MS)).toBe(true);
+      expect(await guard.claim(id, LONG_TTL_MS)).toBe(false);
+    });
+
+    it('treats releasing an unclaimed id as a no-op', async () => {
+      const { guard } = await setUp();
+      const id = createDeliveryId();
+      await expect(guard.release(id)).resolves.toBeUndefined();
+      expect(await guard.claim(id, LONG_TTL_MS)).toBe(true);
+    });
+
+    it('holds a claim for its ttl and allows a claim again afterwards', async () => {
+      const { guard, elapse } = await setUp();
+      const id = createDeliveryId();
+      expect(await guard.claim(id, SHORT_TTL_MS)).toBe(true);
+      await elapse(SHORT_TTL_MS / 2);
+      expect(await guard.claim(id, SHORT_TTL_MS)).toBe(false);
+      await elapse(SHORT_TTL_MS / 2 + EXPIRY_MARGIN_MS);
+      expect(await guard.claim(id, SHORT_TTL_MS)).toBe(true);
+    });
+
+    it('grants exactly one of 20 concurrent claims', async () => {
+      const handle = await setUp();
+      const other = (await handle.connectAnotherClient?.()) ?? handle.guard;
+      const id = createDeliveryId();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? handle.guard : other).claim(id, LONG_TTL_MS)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+  });
+}
+
+/** A Slack-like event id no other test uses. */
+function createDeliveryId(): string {
+  return `Ev${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`;
+}
