@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { createAnthropicModelClient } from './adapters/anthropic/anthropic-model-client.js';
 import { createHttpServer } from './adapters/http/create-http-server.js';
+import { createCrewMetrics, type CrewMetrics } from './adapters/metrics/create-crew-metrics.js';
 import { createMemoryConversationStore } from './adapters/memory/memory-conversation-store.js';
 import { createMemoryDeliveryGuard } from './adapters/memory/memory-delivery-guard.js';
 import { createMemoryTurnQueue } from './adapters/memory/memory-turn-queue.js';
@@ -41,6 +42,7 @@ export interface Crew {
   /** Port the HTTP server listens on (events in HTTP mode; health and metrics always). */
   port: number;
   registry: AgentRegistry;
+  metrics: CrewMetrics;
   /** Graceful stop: no new work, in-flight answers get `deadlineMs`, then everything closes. */
   stop(deadlineMs?: number): Promise<void>;
 }
@@ -130,7 +132,24 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     apiUrl: config.slack.apiUrl,
     logger,
   });
-  const sink = createSlackReplySink({ client: slack.app.client, logger, flushIntervalMs: config.runtime.streamFlushIntervalMs });
+  // The queue is created below; metrics read it lazily.
+  let queueRef: TurnQueue | undefined;
+  const metrics = createCrewMetrics({
+    runningTurns: () => queueRef?.runningCount() ?? 0,
+    waitingTurns: () => queueRef?.waitingCount() ?? Promise.resolve(0),
+  });
+  const sink = createSlackReplySink({
+    client: slack.app.client,
+    logger,
+    flushIntervalMs: config.runtime.streamFlushIntervalMs,
+    onSlackError: metrics.countSlackError,
+  });
+  slack.app.use(async ({ body, next }) => {
+    const startedAt = performance.now();
+    await next();
+    const kind = (body as { command?: string; event?: { type?: string } }).command ? 'command' : ((body as { event?: { type?: string } }).event?.type ?? 'other');
+    metrics.observeEventAck(kind, (performance.now() - startedAt) / 1000);
+  });
 
   const backend = createStateBackend(options, async (job, error) => {
     // The queue gave up on this job: tell the person instead of leaving silence.
@@ -150,6 +169,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
       )
       .catch((notifyError: unknown) => logger.error({ err: notifyError, turnId: job.id }, 'could not tell the user a turn failed'));
   });
+  queueRef = backend.queue;
   const model = createAnthropicModelClient({ apiKey: config.anthropic.apiKey, baseUrl: config.anthropic.baseUrl });
   const runner = createTurnRunner({
     registry,
@@ -158,6 +178,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     sink,
     clock,
     logger,
+    observer: metrics.observer,
     settings: {
       defaultModel: config.anthropic.defaultModel,
       modelAliases: config.anthropic.modelAliases,
@@ -179,7 +200,15 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     botHandle,
   });
   registerEventListeners(slack.app, { handleQuestion, store: backend.store, logger, clock });
-  registerCrewCommand(slack.app, { registry, intake, logger, clock, botHandle, maxQuestionChars: config.conversation.maxQuestionChars });
+  registerCrewCommand(slack.app, {
+    registry,
+    intake,
+    logger,
+    clock,
+    botHandle,
+    maxQuestionChars: config.conversation.maxQuestionChars,
+    onSlackError: metrics.countSlackError,
+  });
 
   let draining = false;
   const server: Server = createHttpServer({
@@ -187,6 +216,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     clock,
     slackRequestListener: slack.httpReceiver?.requestListener,
     isDraining: () => draining,
+    renderMetrics: metrics.render,
     readiness: {
       store: async () => {
         try {
@@ -205,10 +235,18 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
   backend.queue.start(runner);
   logger.info({ port, mode: config.slack.mode, store: config.redisUrl ? 'redis' : 'memory' }, 'crew is up');
 
+  let stopping: Promise<void> | undefined;
   return {
     port,
     registry,
-    async stop(deadlineMs = config.runtime.shutdownDeadlineMs) {
+    metrics,
+    stop(deadlineMs = config.runtime.shutdownDeadlineMs) {
+      stopping ??= shutDown(deadlineMs);
+      return stopping;
+    },
+  };
+
+  async function shutDown(deadlineMs: number): Promise<void> {
       draining = true;
       logger.info({ deadlineMs }, 'shutting down: finishing answers in flight');
       if (slack.socketReceiver) await slack.app.stop().catch((error: unknown) => logger.warn({ err: error }, 'socket mode stop failed'));
@@ -217,6 +255,5 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await backend.close();
       logger.info({}, 'shutdown complete');
-    },
-  };
+  }
 }

@@ -1,10 +1,14 @@
 import { createLogger } from './adapters/logging/create-logger.js';
+import { checkSetup } from './cli/check-setup.js';
 import { loadConfig } from './config/load-config.js';
 import { startCrew } from './create-crew.js';
 import { ConfigError } from './core/errors.js';
 
 /** Entry point: validate config, start the crew, stop gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
+  if (process.argv.includes('--check')) {
+    process.exit(await checkSetup(process.env, { out: process.stdout, err: process.stderr }));
+  }
   let config;
   try {
     config = loadConfig(process.env);

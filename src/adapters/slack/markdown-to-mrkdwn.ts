@@ -21,7 +21,7 @@ function convertInline(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/^&gt; ?/gm, '> ')
-    .replace(/^#{1,6}\s+(.+?)\s*#*$/gm, (_m, title: string) => `*${title.replace(/\*\*/g, '')}*`)
+    .replace(/^#{1,6}\s+(.+?)\s*#*$/gm, (_m, title: string) => `\u0001${title.replace(/\*\*/g, '')}\u0001`)
     .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, '<$2|$1>')
     .replace(/\*\*(.+?)\*\*/g, '\u0001$1\u0001')
     .replace(/__(.+?)__/g, '\u0001$1\u0001')

@@ -7,10 +7,11 @@
 export function renderSlackMarkup(text: string, botUserId?: string): string {
   const rendered = text.replace(/<([^<>]*)>/g, (_whole, inner: string) => renderToken(inner, botUserId));
   return rendered
+    // Only the gap left by the bot's mention is collapsed: other spacing (code indentation) is kept.
+    .replace(/[ \t]*\u0000[ \t]*/g, ' ')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
-    .replace(/[ \t]{2,}/g, ' ')
     .trim();
 }
 
@@ -18,7 +19,7 @@ function renderToken(inner: string, botUserId: string | undefined): string {
   const [target = '', label] = splitOnce(inner, '|');
   if (target.startsWith('@')) {
     const userId = target.slice(1);
-    if (userId === botUserId) return '';
+    if (userId === botUserId) return '\u0000';
     return label ? `@${label.replace(/^@/, '')}` : `@${userId}`;
   }
   if (target.startsWith('#')) return label ? `#${label}` : target;

@@ -15,8 +15,6 @@ export interface SlackReplySinkOptions {
   maxMessageChars?: number;
   maxStreamAgeMs?: number;
   onSlackError?: (method: string, code: string) => void;
-  /** Called when the first model text reaches Slack (metrics: time to first visible text). */
-  onFirstVisibleText?: (target: ReplyTarget) => void;
 }
 
 /** Shows answers in Slack threads: native streaming first, post-and-update as the fallback. */
@@ -33,7 +31,6 @@ export function createSlackReplySink(options: SlackReplySinkOptions): ReplySink 
   return {
     async deliver(target: ReplyTarget, events: AsyncIterable<TurnEvent>, hooks: DeliveryHooks): Promise<DeliveryReport> {
       const logger = options.logger.child({ channel: target.channelId, thread: target.threadTs, agent: target.agent.name });
-      let firstVisible = false;
       const stream = new SlackAnswerStream({
         client,
         target,
@@ -42,16 +39,7 @@ export function createSlackReplySink(options: SlackReplySinkOptions): ReplySink 
         maxMessageChars: options.maxMessageChars,
         maxStreamAgeMs: options.maxStreamAgeMs,
         onSlackError: options.onSlackError,
-        hooks: {
-          onMessageStarted: (ts) => {
-            if (!firstVisible) {
-              firstVisible = true;
-              options.onFirstVisibleText?.(target);
-            }
-            hooks.onMessageStarted(ts);
-          },
-          onStopRequested: hooks.onStopRequested,
-        },
+        hooks,
       });
       let finished = false;
       for await (const event of events) {

@@ -110,11 +110,15 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
           thinkingStatus: 'is thinking…',
           onAttempt: (attempt) => observer?.modelAttempt?.({ agent: agent.name, attempt }),
           onFirstToken: () => observer?.firstToken?.({ agent: agent.name, sinceStartMs: clock.now() - startedAt }),
+          onError: (error) => observer?.modelError?.({ agent: agent.name, code: error.code }),
         },
         outcome,
       );
       const report = await sink.deliver(target, events, {
         onMessageStarted: (ts) => {
+          if (startedMessages.length === 0) {
+            observer?.firstVisibleText?.({ agent: agent.name, sinceStartMs: clock.now() - startedAt });
+          }
           startedMessages.push(ts);
           void context
             .saveProgress({ ...job.progress, replyMessageTs: [...startedMessages] })

@@ -22,6 +22,8 @@ export interface StreamAnswerOptions {
   thinkingStatus: string;
   /** Called once per model attempt (for metrics). */
   onAttempt?: (attempt: number) => void;
+  /** Called for every failed model attempt (metrics). */
+  onError?: (error: CrewError) => void;
   /** Called when the first text delta arrives. */
   onFirstToken?: () => void;
 }
@@ -84,6 +86,7 @@ export async function* streamAnswer(options: StreamAnswerOptions, outcome: Answe
     const attemptController = new AbortController();
     const abortAttempt = () => attemptController.abort();
     options.signal.addEventListener('abort', abortAttempt, { once: true });
+    if (options.signal.aborted) abortAttempt(); // stopped before this attempt began
     try {
       const iterator = options.model.stream(options.request, attemptController.signal)[Symbol.asyncIterator]();
       for (;;) {
@@ -110,6 +113,7 @@ export async function* streamAnswer(options: StreamAnswerOptions, outcome: Answe
       }
     } catch (caught) {
       const error = toCrewError(caught, options.signal);
+      options.onError?.(error);
       const canRetry =
         error instanceof ModelCallError &&
         error.retryable &&
@@ -128,7 +132,11 @@ export async function* streamAnswer(options: StreamAnswerOptions, outcome: Answe
           if (await sleep(delay, options.signal)) continue;
         }
       }
-      const finalError = options.signal.aborted && !(caught instanceof CrewError) ? toCrewError(caught, options.signal) : error;
+      // Stopped (e.g. during a retry wait): report the stop, not the error that led to the wait.
+      const finalError =
+        options.signal.aborted && error.code !== 'model_aborted'
+          ? new ModelCallError('model_aborted', 'The model call was aborted', false, {}, { cause: caught })
+          : error;
       outcome.error = finalError;
       outcome.status = outcome.text === '' ? 'failed' : 'interrupted';
       outcome.usage ??= emptyUsage;

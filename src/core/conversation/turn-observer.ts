@@ -10,6 +10,10 @@ export type TurnOutcome = 'answered' | 'interrupted' | 'failed' | 'refused';
 export interface TurnObserver {
   turnStarted?(context: { agent: string; jobId: string; queuedMs: number }): void;
   modelAttempt?(context: { agent: string; attempt: number }): void;
+  /** A model attempt failed (retried or not). */
+  modelError?(context: { agent: string; code: string }): void;
   firstToken?(context: { agent: string; sinceStartMs: number }): void;
+  /** The first words of the answer reached the chat. */
+  firstVisibleText?(context: { agent: string; sinceStartMs: number }): void;
   turnFinished?(context: { agent: string; outcome: TurnOutcome; durationMs: number; usage?: ModelUsage; errorCode?: string }): void;
 }

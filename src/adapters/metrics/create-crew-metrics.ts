@@ -1,0 +1,153 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { TurnObserver } from '../../core/conversation/turn-observer.js';
+
+/** Options for the metrics registry. */
+export interface CrewMetricsOptions {
+  /** Turns running in this process right now. */
+  runningTurns: () => number;
+  /** Turns waiting in the queue (all threads), best effort. */
+  waitingTurns: () => Promise<number>;
+  /** Also export Node process metrics (CPU, memory, event loop lag). Default true. */
+  processMetrics?: boolean;
+}
+
+/** The crew's Prometheus metrics and the hooks that move them. */
+export interface CrewMetrics {
+  registry: Registry;
+  observer: TurnObserver;
+  /** A Slack event or command was acknowledged `seconds` after it arrived. */
+  observeEventAck(kind: string, seconds: number): void;
+  /** A Slack Web API call failed with `code`. */
+  countSlackError(method: string, code: string): void;
+  /** A question was refused before reaching the model (allowlist, rate limit, store down). */
+  countRefused(agent: string, reason: string): void;
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const durationBuckets = [0.5, 1, 2.5, 5, 10, 20, 40, 80, 160, 320];
+
+/** Creates a fresh registry (no global state, so several crews can run in one process). */
+export function createCrewMetrics(options: CrewMetricsOptions): CrewMetrics {
+  const registry = new Registry();
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'crew_process_' });
+
+  const eventAck = new Histogram({
+    name: 'crew_event_ack_seconds',
+    help: 'Time from a Slack request arriving to its acknowledgement (question queued).',
+    labelNames: ['kind'],
+    buckets: latencyBuckets,
+    registers: [registry],
+  });
+  const firstToken = new Histogram({
+    name: 'crew_model_first_token_seconds',
+    help: 'Time from a turn starting to the model’s first token.',
+    labelNames: ['agent'],
+    buckets: latencyBuckets,
+    registers: [registry],
+  });
+  const firstVisible = new Histogram({
+    name: 'crew_first_visible_text_seconds',
+    help: 'Time from a turn starting to its first words reaching Slack.',
+    labelNames: ['agent'],
+    buckets: latencyBuckets,
+    registers: [registry],
+  });
+  const turnDuration = new Histogram({
+    name: 'crew_turn_duration_seconds',
+    help: 'Duration of a turn, from start to the answer being stored.',
+    labelNames: ['agent', 'outcome'],
+    buckets: durationBuckets,
+    registers: [registry],
+  });
+  const turns = new Counter({
+    name: 'crew_turns_total',
+    help: 'Turns by agent and outcome (answered, interrupted, failed, refused).',
+    labelNames: ['agent', 'outcome'],
+    registers: [registry],
+  });
+  const tokens = new Counter({
+    name: 'crew_tokens_total',
+    help: 'Model tokens by agent and kind (input, output, cache_read, cache_write).',
+    labelNames: ['agent', 'kind'],
+    registers: [registry],
+  });
+  const slackErrors = new Counter({
+    name: 'crew_slack_api_errors_total',
+    help: 'Failed Slack Web API calls by method and Slack error code.',
+    labelNames: ['method', 'code'],
+    registers: [registry],
+  });
+  const modelErrors = new Counter({
+    name: 'crew_model_errors_total',
+    help: 'Model failures by type (overloaded, rate_limited, stalled …), including retried ones.',
+    labelNames: ['type'],
+    registers: [registry],
+  });
+  const modelAttempts = new Counter({
+    name: 'crew_model_attempts_total',
+    help: 'Model requests made, including retries.',
+    labelNames: ['agent'],
+    registers: [registry],
+  });
+  const refusals = new Counter({
+    name: 'crew_questions_refused_total',
+    help: 'Questions refused before reaching the model, by reason.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'crew_turns_in_flight',
+    help: 'Turns running in this process.',
+    registers: [registry],
+    collect() {
+      this.set(options.runningTurns());
+    },
+  });
+  new Gauge({
+    name: 'crew_turns_queued',
+    help: 'Turns waiting in the queue (all threads).',
+    registers: [registry],
+    async collect() {
+      this.set(await options.waitingTurns().catch(() => 0));
+    },
+  });
+
+  const observer: TurnObserver = {
+    modelAttempt({ agent, attempt }) {
+      modelAttempts.inc({ agent });
+      if (attempt > 1) modelErrors.inc({ type: 'retried' });
+    },
+    modelError({ code }) {
+      modelErrors.inc({ type: code.replace(/^model_/, '') });
+    },
+    firstToken({ agent, sinceStartMs }) {
+      firstToken.observe({ agent }, sinceStartMs / 1000);
+    },
+    firstVisibleText({ agent, sinceStartMs }) {
+      firstVisible.observe({ agent }, sinceStartMs / 1000);
+    },
+    turnFinished({ agent, outcome, durationMs, usage }) {
+      turns.inc({ agent, outcome });
+      turnDuration.observe({ agent, outcome }, durationMs / 1000);
+      if (usage) {
+        tokens.inc({ agent, kind: 'input' }, usage.inputTokens);
+        tokens.inc({ agent, kind: 'output' }, usage.outputTokens);
+        tokens.inc({ agent, kind: 'cache_read' }, usage.cacheReadTokens);
+        tokens.inc({ agent, kind: 'cache_write' }, usage.cacheWriteTokens);
+      }
+    },
+  };
+
+  return {
+    registry,
+    observer,
+    observeEventAck: (kind, seconds) => eventAck.observe({ kind }, seconds),
+    countSlackError: (method, code) => slackErrors.inc({ method, code }),
+    countRefused: (agent, reason) => {
+      turns.inc({ agent, outcome: 'refused' });
+      refusals.inc({ reason });
+    },
+    render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+  };
+}

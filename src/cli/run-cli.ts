@@ -1,0 +1,58 @@
+import { createLogger } from '../adapters/logging/create-logger.js';
+import { loadConfig } from '../config/load-config.js';
+import { ConfigError } from '../core/errors.js';
+import { askAgent } from './ask-agent.js';
+import { checkSetup } from './check-setup.js';
+import { lintAgents, type CommandIo } from './lint-agents.js';
+import { listAgents } from './list-agents.js';
+
+const usage = `Usage: crew <command>
+
+  crew agents [dir]              list the crew and each agent file's status
+  crew lint [dir]                check agent files; exit 1 on any error (for CI)
+  crew ask <agent> "<question>"  stream an answer in the terminal (needs ANTHROPIC_API_KEY)
+  crew check                     validate configuration and agents without connecting
+`;
+
+/** Runs one CLI command and returns its exit code. */
+export async function runCli(argv: string[], environment: Record<string, string | undefined>, io: CommandIo): Promise<number> {
+  const [command, ...rest] = argv;
+  const agentsDir = environment.AGENTS_DIR ?? 'agents';
+  switch (command) {
+    case 'agents':
+      return listAgents(rest[0] ?? agentsDir, io);
+    case 'lint':
+      return lintAgents(rest[0] ?? agentsDir, io);
+    case 'check':
+      return checkSetup(environment, io);
+    case 'ask': {
+      const [agentName, ...words] = rest;
+      if (!agentName || words.length === 0) {
+        io.err.write('Usage: crew ask <agent> "<question>"\n');
+        return 2;
+      }
+      let config;
+      try {
+        // Slack settings are not needed to ask in a terminal.
+        config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-not-used', SLACK_SIGNING_SECRET: 'not-used', ...environment });
+      } catch (error) {
+        if (error instanceof ConfigError) {
+          io.err.write(`Configuration problems:\n  - ${error.problems.join('\n  - ')}\n`);
+          return 2;
+        }
+        throw error;
+      }
+      const logger = createLogger({ level: environment.LOG_LEVEL ?? 'warn', format: 'json', destination: io.err });
+      return askAgent(config, agentName, words.join(' '), io, logger);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out.write(usage);
+      return command === undefined ? 2 : 0;
+    default:
+      io.err.write(`Unknown command: ${command}\n\n${usage}`);
+      return 2;
+  }
+}

@@ -1,0 +1,387 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ModelCallError, type ModelErrorCode } from '../errors.js';
+import type { ModelClient, ModelEvent, ModelRequest, ModelUsage } from '../model/model-client.js';
+import { describeErrorForUser } from '../reply/describe-error-for-user.js';
+import type { TurnEvent } from '../reply/turn-event.js';
+import type { Logger } from './ports.js';
+import { streamAnswer, type AnswerOutcome, type StreamAnswerOptions } from './stream-answer.js';
+
+const usage: ModelUsage = { inputTokens: 120, outputTokens: 7, cacheReadTokens: 900, cacheWriteTokens: 30 };
+const request: ModelRequest = {
+  model: 'claude-test',
+  system: 'You are a test agent.',
+  messages: [{ role: 'user', content: 'hi' }],
+  maxTokens: 100,
+};
+
+/** One scripted model attempt: gets the attempt's signal, yields events or throws. */
+type Attempt = (signal: AbortSignal) => AsyncGenerator<ModelEvent>;
+
+interface FakeModel extends ModelClient {
+  /** Signal of every `stream` call, in order. */
+  signals: AbortSignal[];
+  /** Whether each call's signal was already aborted when the call was made. */
+  abortedAtStart: boolean[];
+}
+
+function fakeModel(...attempts: Attempt[]): FakeModel {
+  const signals: AbortSignal[] = [];
+  const abortedAtStart: boolean[] = [];
+  return {
+    signals,
+    abortedAtStart,
+    stream(sentRequest, signal) {
+      expect(sentRequest).toBe(request);
+      const attempt = attempts[signals.length] ?? attempts.at(-1);
+      signals.push(signal);
+      abortedAtStart.push(signal.aborted);
+      if (!attempt) throw new Error('no scripted attempt');
+      return attempt(signal);
+    },
+  };
+}
+
+function answer(...texts: string[]): Attempt {
+  return async function* () {
+    for (const text of texts) yield { type: 'text-delta', text };
+    yield { type: 'message-end', stopReason: 'end_turn', usage, requestId: 'req_1' };
+  };
+}
+
+function failWith(code: ModelErrorCode, retryable: boolean, retryAfterMs?: number): Attempt {
+  // eslint-disable-next-line require-yield
+  return async function* () {
+    throw new ModelCallError(code, `fake ${code}`, retryable, { retryAfterMs });
+  };
+}
+
+/** Yields the texts, then waits until aborted and throws like the Anthropic adapter does. */
+function textThenHang(...texts: string[]): Attempt {
+  return async function* (signal) {
+    for (const text of texts) yield { type: 'text-delta', text };
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    throw new ModelCallError('model_aborted', 'Model request aborted', false);
+  };
+}
+
+function silentLogger(): Logger & { warn: ReturnType<typeof vi.fn> } {
+  const logger = {
+    debug: vi.fn(),
+    info: vi.fn(),
+    warn: vi.fn(),
+    error: vi.fn(),
+    child: () => logger,
+  };
+  return logger;
+}
+
+interface Run {
+  events: TurnEvent[];
+  outcome: AnswerOutcome;
+  attempts: number[];
+  firstTokens: number;
+}
+
+function options(model: ModelClient, overrides: Partial<StreamAnswerOptions> = {}): StreamAnswerOptions {
+  return {
+    model,
+    request,
+    signal: new AbortController().signal,
+    logger: silentLogger(),
+    stallTimeoutMs: 1000,
+    retryBudgetMs: 1000,
+    maxAttempts: 4,
+    thinkingStatus: 'is thinking…',
+    ...overrides,
+  };
+}
+
+async function run(
+  model: ModelClient,
+  overrides: Partial<StreamAnswerOptions> = {},
+  onEvent?: (event: TurnEvent, events: TurnEvent[]) => void,
+): Promise<Run> {
+  const outcome: AnswerOutcome = { text: '', status: 'failed' };
+  const attempts: number[] = [];
+  let firstTokens = 0;
+  const events: TurnEvent[] = [];
+  const stream = streamAnswer(
+    options(model, {
+      onAttempt: (attempt) => attempts.push(attempt),
+      onFirstToken: () => {
+        firstTokens += 1;
+      },
+      ...overrides,
+    }),
+    outcome,
+  );
+  for await (const event of stream) {
+    events.push(event);
+    onEvent?.(event, events);
+  }
+  return { events, outcome, attempts, firstTokens };
+}
+
+function lastEvent(events: TurnEvent[]): TurnEvent {
+  const last = events.at(-1);
+  if (!last) throw new Error('no events');
+  return last;
+}
+
+function turnError(events: TurnEvent[]): Extract<TurnEvent, { type: 'turn-error' }> {
+  const last = lastEvent(events);
+  if (last.type !== 'turn-error') throw new Error(`expected turn-error, got ${JSON.stringify(last)}`);
+  return last;
+}
+
+function retryStatuses(events: TurnEvent[]): string[] {
+  return events.flatMap((event) => (event.type === 'status' && event.text.includes('retrying') ? [event.text] : []));
+}
+
+describe('streamAnswer', () => {
+  it('passes text through and ends with turn-end carrying the usage', async () => {
+    const model = fakeModel(answer('Hello', ', ', 'world'));
+    const { events, outcome, attempts, firstTokens } = await run(model);
+
+    expect(events).toEqual([
+      { type: 'status', text: 'is thinking…' },
+      { type: 'text-delta', text: 'Hello' },
+      { type: 'text-delta', text: ', ' },
+      { type: 'text-delta', text: 'world' },
+      { type: 'turn-end', stopReason: 'end_turn', usage, notice: undefined },
+    ]);
+    expect(outcome).toEqual({ text: 'Hello, world', status: 'complete', usage, stopReason: 'end_turn' });
+    expect(attempts).toEqual([1]);
+    expect(firstTokens).toBe(1);
+    expect(model.signals).toHaveLength(1);
+    expect(model.signals[0]?.aborted).toBe(false);
+  });
+
+  it('adds a notice when the answer hits the length limit', async () => {
+    const model = fakeModel(async function* () {
+      yield { type: 'text-delta', text: 'Part one' };
+      yield { type: 'message-end', stopReason: 'max_tokens', usage };
+    });
+    const { events, outcome } = await run(model);
+    const end = lastEvent(events);
+    expect(end.type).toBe('turn-end');
+    expect(end.type === 'turn-end' && end.notice).toContain('length limit');
+    expect(outcome.status).toBe('complete');
+    expect(outcome.stopReason).toBe('max_tokens');
+  });
+
+  it('retries a busy model before any text, says so, then succeeds', async () => {
+    const logger = silentLogger();
+    const model = fakeModel(failWith('model_overloaded', true, 5), answer('Fine now'));
+    const { events, outcome, attempts } = await run(model, { logger });
+
+    expect(events[0]).toEqual({ type: 'status', text: 'is thinking…' });
+    const retries = retryStatuses(events);
+    expect(retries).toHaveLength(1);
+    expect(retries[0]).toContain('busy');
+    expect(retries[0]).toContain('try 2 of 4');
+    expect(events.filter((event) => event.type === 'text-delta')).toEqual([{ type: 'text-delta', text: 'Fine now' }]);
+    expect(lastEvent(events).type).toBe('turn-end');
+    expect(outcome.status).toBe('complete');
+    expect(outcome.text).toBe('Fine now');
+    expect(outcome.error).toBeUndefined();
+    expect(attempts).toEqual([1, 2]);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives up after maxAttempts with the user wording as the notice', async () => {
+    const model = fakeModel(failWith('model_overloaded', true, 5));
+    const { events, outcome, attempts } = await run(model, { maxAttempts: 3, retryBudgetMs: 60_000 });
+
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(model.signals).toHaveLength(3);
+    expect(retryStatuses(events)).toHaveLength(2);
+    const error = turnError(events);
+    expect(error.error.code).toBe('model_overloaded');
+    expect(error.retryable).toBe(true);
+    expect(error.notice).toBe(`⚠️ ${describeErrorForUser(error.error)}`);
+    expect(error.notice).toContain('overloaded');
+    expect(outcome.status).toBe('failed');
+    expect(outcome.text).toBe('');
+    expect(outcome.error?.code).toBe('model_overloaded');
+    expect(outcome.usage).toEqual({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 });
+  });
+
+  it('stops retrying when the retry budget would be exceeded', async () => {
+    // Waits of 5 ms: 5 + 5 fit in 12 ms, a third wait would not.
+    const model = fakeModel(failWith('model_rate_limited', true, 5));
+    const { events, outcome, attempts } = await run(model, { maxAttempts: 10, retryBudgetMs: 12 });
+
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(retryStatuses(events)).toHaveLength(2);
+    expect(turnError(events).error.code).toBe('model_rate_limited');
+    expect(outcome.status).toBe('failed');
+  });
+
+  it('does not retry when the wait alone exceeds the budget', async () => {
+    const model = fakeModel(failWith('model_overloaded', true, 5_000), answer('never'));
+    const started = Date.now();
+    const { events, attempts } = await run(model, { retryBudgetMs: 1_000 });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(attempts).toEqual([1]);
+    expect(retryStatuses(events)).toEqual([]);
+    expect(turnError(events).error.code).toBe('model_overloaded');
+  });
+
+  it('does not retry a rejected API key', async () => {
+    const model = fakeModel(failWith('model_auth_failed', false), answer('never'));
+    const { events, outcome, attempts } = await run(model);
+
+    expect(attempts).toEqual([1]);
+    expect(retryStatuses(events)).toEqual([]);
+    const error = turnError(events);
+    expect(error.error.code).toBe('model_auth_failed');
+    expect(error.retryable).toBe(false);
+    expect(error.notice).toBe(`⚠️ ${describeErrorForUser(error.error)}`);
+    expect(error.notice).toContain('API key');
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error?.code).toBe('model_auth_failed');
+  });
+
+  it('does not retry once text was shown, and reports the answer as interrupted', async () => {
+    const model = fakeModel(
+      async function* () {
+        yield { type: 'text-delta', text: 'The first half' };
+        throw new ModelCallError('model_overloaded', 'overloaded mid-stream', true, { retryAfterMs: 5 });
+      },
+      answer('never'),
+    );
+    const { events, outcome, attempts } = await run(model);
+
+    expect(attempts).toEqual([1]);
+    expect(retryStatuses(events)).toEqual([]);
+    const error = turnError(events);
+    expect(error.notice.startsWith('⚠️ _Answer interrupted:')).toBe(true);
+    expect(error.notice).toContain(describeErrorForUser(error.error));
+    expect(outcome.status).toBe('interrupted');
+    expect(outcome.text).toBe('The first half');
+    expect(outcome.error?.code).toBe('model_overloaded');
+  });
+
+  it('treats a stream that ends without message-end as a lost connection', async () => {
+    const model = fakeModel(async function* () {
+      yield { type: 'text-delta', text: 'partial' };
+    });
+    const { events, outcome } = await run(model);
+    expect(turnError(events).error.code).toBe('model_connection_lost');
+    expect(outcome.status).toBe('interrupted');
+    expect(outcome.text).toBe('partial');
+  });
+
+  it('wraps an unexpected error as a typed model error', async () => {
+    const model = fakeModel(async function* () {
+      yield { type: 'text-delta', text: 'a' };
+      throw new TypeError('socket hang up');
+    });
+    const { events, outcome } = await run(model);
+    const error = turnError(events);
+    expect(error.error).toBeInstanceOf(ModelCallError);
+    expect(error.error.code).toBe('model_connection_lost');
+    expect(error.notice).not.toContain('socket hang up');
+    expect(outcome.error?.code).toBe('model_connection_lost');
+  });
+
+  it('cuts off a stalled stream and aborts the model call', async () => {
+    let sawAbort = false;
+    const model = fakeModel(async function* (signal) {
+      signal.addEventListener('abort', () => {
+        sawAbort = true;
+      });
+      yield { type: 'text-delta', text: 'Thinking about' };
+      await new Promise(() => {}); // never yields again
+    });
+    const started = Date.now();
+    const { events, outcome, attempts } = await run(model, { stallTimeoutMs: 50 });
+
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(attempts).toEqual([1]);
+    const error = turnError(events);
+    expect(error.error.code).toBe('model_stalled');
+    expect(error.notice.startsWith('⚠️ _Answer interrupted:')).toBe(true);
+    expect(sawAbort).toBe(true);
+    expect(model.signals[0]?.aborted).toBe(true);
+    expect(outcome.status).toBe('interrupted');
+    expect(outcome.text).toBe('Thinking about');
+    expect(outcome.error?.code).toBe('model_stalled');
+  });
+
+  it('fails a stream that stalls before any text when no retry budget is left', async () => {
+    const model = fakeModel(async function* () {
+      await new Promise(() => {});
+    });
+    const { events, outcome } = await run(model, { stallTimeoutMs: 30, retryBudgetMs: 0 });
+    expect(turnError(events).error.code).toBe('model_stalled');
+    expect(model.signals[0]?.aborted).toBe(true);
+    expect(outcome.status).toBe('failed');
+  });
+
+  it('stops when the outer signal aborts mid-answer', async () => {
+    const controller = new AbortController();
+    const model = fakeModel(textThenHang('Some words'), answer('never'));
+    const { events, outcome, attempts } = await run(model, { signal: controller.signal, stallTimeoutMs: 5_000 }, (event) => {
+      if (event.type === 'text-delta') controller.abort();
+    });
+
+    expect(attempts).toEqual([1]);
+    expect(model.signals[0]?.aborted).toBe(true);
+    const error = turnError(events);
+    expect(error.error.code).toBe('model_aborted');
+    expect(error.retryable).toBe(false);
+    expect(error.notice).toContain('stopped');
+    expect(outcome.status).toBe('interrupted');
+    expect(outcome.text).toBe('Some words');
+  });
+
+  it('reports a stop during a retry wait as stopped, without waiting it out', async () => {
+    const controller = new AbortController();
+    const model = fakeModel(failWith('model_overloaded', true, 10_000), answer('never'));
+    const started = Date.now();
+    const { events, outcome, attempts } = await run(
+      model,
+      { signal: controller.signal, retryBudgetMs: 60_000 },
+      (event) => {
+        if (event.type === 'status' && event.text.includes('retrying')) controller.abort();
+      },
+    );
+
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(attempts).toEqual([1]);
+    expect(turnError(events).error.code).toBe('model_aborted');
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error?.code).toBe('model_aborted');
+  });
+
+  it('hands the model an aborted signal when stopped before the call starts', async () => {
+    const controller = new AbortController();
+    const model = fakeModel(textThenHang(), answer('never'));
+    const { events, outcome } = await run(model, { signal: controller.signal, stallTimeoutMs: 5_000 }, (event) => {
+      if (event.type === 'status') controller.abort();
+    });
+
+    expect(model.abortedAtStart).toEqual([true]);
+    expect(turnError(events).error.code).toBe('model_aborted');
+    expect(outcome.status).toBe('failed');
+  });
+
+  it('produces exactly one terminal event, always last', async () => {
+    const scenarios: FakeModel[] = [
+      fakeModel(answer('ok')),
+      fakeModel(failWith('model_invalid_request', false)),
+      fakeModel(failWith('model_server_error', true, 1), answer('ok')),
+    ];
+    for (const model of scenarios) {
+      const { events } = await run(model);
+      const terminal = events.filter((event) => event.type === 'turn-end' || event.type === 'turn-error');
+      expect(terminal).toHaveLength(1);
+      expect(events.at(-1)).toBe(terminal[0]);
+    }
+  });
+});
