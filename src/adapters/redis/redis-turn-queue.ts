@@ -1,0 +1,286 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import { StoreUnavailableError } from '../../core/errors.js';
+import type { Clock, Logger, ThreadLock } from '../../core/conversation/ports.js';
+import { settlesWithin } from '../../core/conversation/settles-within.js';
+import { formatThreadKey, type ThreadKey } from '../../core/conversation/thread-key.js';
+import { orderingKeyOf, type TurnJob } from '../../core/conversation/turn-job.js';
+import { TurnQueueError } from '../../core/conversation/turn-queue-error.js';
+import type { EnqueueResult, TurnJobRunner, TurnQueue } from '../../core/conversation/turn-queue.js';
+import { drainRedisTurnThread } from './drain-redis-turn-thread.js';
+import { formatTurnStreamFields, parseTurnStreamEntries, type TurnStreamEntry } from './parse-turn-stream-entries.js';
+import { readTurnStream, type TurnStreamReader } from './read-turn-stream.js';
+import { createRedisTurnQueueScripts, type ThreadListKeys } from './redis-turn-queue-scripts.js';
+import type { StoredTurnJob } from './stored-turn-job.js';
+
+/** Consumer group every replica reads the turns stream in. */
+const GROUP = 'crew';
+
+/** Options of {@link createRedisTurnQueue}. */
+export interface RedisTurnQueueOptions {
+  /** Connection for ordinary commands (never blocked by the queue). Must not use ioredis' own `keyPrefix`. */
+  redis: Redis;
+  /** Prefix of every key, e.g. `crew:`. */
+  keyPrefix: string;
+  /** Per-thread lock shared by all replicas (normally the Redis thread lock on the same prefix). */
+  threadLock: ThreadLock;
+  logger: Logger;
+  /** Makes the dedicated connection for blocking stream reads (default `redis.duplicate()`); the queue closes it on stop. */
+  createConnection?: () => Redis;
+  /** Consumer name in the group (default `${hostname}-${pid}-${random}`). */
+  consumerName?: string;
+  /** Threads drained at once by this process (default 32). */
+  concurrency?: number;
+  /** Thread lock expiry, renewed every third of it while jobs run (default 30 s). */
+  lockTtlMs?: number;
+  /** How often abandoned stream entries are looked for (default 5 s). */
+  reclaimIntervalMs?: number;
+  /** Idle time after which an entry counts as abandoned (default lockTtlMs + 1 s). */
+  reclaimMinIdleMs?: number;
+  /** Starts of one job before it is dropped as failed with `turn_attempts_exhausted` (default 3). */
+  maxAttempts?: number;
+  /** Expiry of queued jobs and counters, refreshed on writes (default 1 day). */
+  retentionMs?: number;
+  /** Approximate cap of the wake-up stream (default 100 000). */
+  streamMaxLength?: number;
+  /** How long one stream read blocks (default 1 s). */
+  blockMs?: number;
+  /** Called (after logging) when a runner throws or a job's attempts are exhausted; the job is then removed. */
+  onJobFailed?: (job: TurnJob, error: unknown) => void | Promise<void>;
+  clock?: Clock;
+}
+
+/** The Redis turn queue, with a test hook. */
+export interface RedisTurnQueue extends TurnQueue {
+  /** Test only: halts as if the process died (closes the reader, stops timers; no release, pop or ack). */
+  simulateCrash(): void;
+}
+
+interface ActiveEntry {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * Durable TurnQueue on Redis. Each thread's jobs wait in a list (`pending:{thread}`); a stream
+ * (`turns`) read through the consumer group `crew` carries wake-ups naming a thread. A worker
+ * that takes a wake-up and the thread's lock drains the list in order; entries of crashed
+ * workers are reclaimed (XAUTOCLAIM) once idle past the lock's expiry, and the job at the head
+ * is re-run with attempt + 1.
+ */
+export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQueue {
+  const { redis, keyPrefix, threadLock, logger } = options;
+  const concurrency = options.concurrency ?? 32;
+  const lockTtlMs = options.lockTtlMs ?? 30_000;
+  const reclaimIntervalMs = options.reclaimIntervalMs ?? 5_000;
+  const reclaimMinIdleMs = options.reclaimMinIdleMs ?? lockTtlMs + 1_000;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const retentionMs = options.retentionMs ?? 86_400_000;
+  const streamMaxLength = options.streamMaxLength ?? 100_000;
+  const blockMs = options.blockMs ?? 1_000;
+  const clock = options.clock ?? { now: () => Date.now() };
+  const consumerName = options.consumerName ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const streamKey = `${keyPrefix}turns`;
+  const waitingKey = `${keyPrefix}waiting`;
+  const scripts = createRedisTurnQueueScripts({ redis, retentionMs });
+
+  const active = new Map<string, ActiveEntry>();
+  const backlog: Array<{ entry: TurnStreamEntry; reclaimed: boolean }> = [];
+  const background = new Set<Promise<void>>();
+  let runner: TurnJobRunner | undefined;
+  let reader: TurnStreamReader | undefined;
+  let stopping = false;
+  let crashed = false;
+  let stopped: Promise<void> | undefined;
+  let running = 0;
+
+  const listKeysOf = (key: ThreadKey): ThreadListKeys => ({ listKey: `${keyPrefix}pending:${formatThreadKey(key)}`, waitingKey });
+  const freeSlots = (): number => concurrency - active.size - backlog.length;
+  const addWakeUp = (key: ThreadKey) =>
+    redis.xadd(streamKey, 'MAXLEN', '~', streamMaxLength, '*', ...formatTurnStreamFields(key, formatThreadKey(key)));
+  const acknowledge = (id: string) => redis.xack(streamKey, GROUP, id);
+
+  function track(task: Promise<void>): void {
+    background.add(task);
+    void task.finally(() => background.delete(task));
+  }
+
+  function dispatch(entry: TurnStreamEntry, reclaimed: boolean): void {
+    if (crashed || active.has(entry.id) || backlog.some((queued) => queued.entry.id === entry.id)) return;
+    if (stopping) track(handBack(entry));
+    else if (active.size >= concurrency) backlog.push({ entry, reclaimed });
+    else startEntry(entry, reclaimed);
+  }
+
+  function startEntry(entry: TurnStreamEntry, reclaimed: boolean): void {
+    const controller = new AbortController();
+    const done = processEntry(entry, reclaimed, controller)
+      .catch((error: unknown) => logger.error({ err: error, entryId: entry.id }, 'Turn stream entry failed; it will be reclaimed'))
+      .finally(() => {
+        active.delete(entry.id);
+        while (!stopping && backlog.length > 0 && active.size < concurrency) {
+          const next = backlog.shift();
+          if (next !== undefined) startEntry(next.entry, next.reclaimed);
+        }
+        reader?.notifySlotFreed();
+      });
+    active.set(entry.id, { controller, done });
+  }
+
+  /** Takes the thread's lock and drains its jobs; acknowledges the entry when done cleanly. */
+  async function processEntry(entry: TurnStreamEntry, reclaimed: boolean, controller: AbortController): Promise<void> {
+    const threadKey = entry.threadKey;
+    const jobRunner = runner;
+    if (jobRunner === undefined) return;
+    if (threadKey === undefined) {
+      logger.warn({ entryId: entry.id }, 'Ignoring a malformed turn stream entry');
+      await acknowledge(entry.id);
+      return;
+    }
+    const lock = await threadLock.tryAcquire(threadKey, lockTtlMs);
+    if (lock === undefined) {
+      // The holder drains the list. A reclaimed entry stays pending: its holder may have died.
+      if (!reclaimed) await acknowledge(entry.id);
+      return;
+    }
+    const keys = listKeysOf(threadKey);
+    let clean = true;
+    try {
+      await drainRedisTurnThread({
+        redis,
+        scripts,
+        keys,
+        lock,
+        lockTtlMs,
+        maxAttempts,
+        logger,
+        clock,
+        controller,
+        runner: jobRunner,
+        shouldStartNext: () => !stopping,
+        isHalted: () => crashed,
+        refreshEntry: async () => {
+          await redis.xclaim(streamKey, GROUP, consumerName, 0, entry.id, 'JUSTID');
+        },
+        onRunningChange: (delta) => {
+          running += delta;
+        },
+        reportFailure,
+      });
+    } catch (error) {
+      clean = false;
+      logger.error({ err: error, listKey: keys.listKey }, 'Draining a thread of turn jobs failed');
+    }
+    if (crashed) return;
+    try {
+      await lock.release();
+    } catch (error) {
+      clean = false;
+      logger.warn({ err: error, listKey: keys.listKey }, 'Could not release a thread lock');
+    }
+    if (!clean) return;
+    // Jobs may have arrived after the last look, while the lock was still held: wake someone.
+    if ((await redis.llen(keys.listKey)) > 0) await addWakeUp(threadKey);
+    await acknowledge(entry.id);
+  }
+
+  /** Gives back an entry taken while stopping: a fresh wake-up for someone else, then ack. */
+  async function handBack(entry: TurnStreamEntry): Promise<void> {
+    try {
+      if (entry.threadKey !== undefined) await addWakeUp(entry.threadKey);
+      await acknowledge(entry.id);
+    } catch (error) {
+      logger.warn({ err: error, entryId: entry.id }, 'Could not hand back a turn stream entry; it will be reclaimed');
+    }
+  }
+
+  async function reportFailure(job: TurnJob, error: unknown): Promise<void> {
+    logger.error({ err: error, jobId: job.id }, 'Turn job failed');
+    try {
+      await options.onJobFailed?.(job, error);
+    } catch (callbackError) {
+      logger.error({ err: callbackError, jobId: job.id }, 'onJobFailed callback threw');
+    }
+  }
+
+  async function shutDown(deadlineMs: number): Promise<void> {
+    stopping = true;
+    const readerStopped = reader?.stop();
+    for (const { entry } of backlog.splice(0)) track(handBack(entry));
+    const drains = Promise.allSettled([...active.values()].map((entry) => entry.done));
+    if (!(await settlesWithin(drains, deadlineMs))) {
+      const reason = new TurnQueueError('turn_queue_stopping', 'The turn queue is shutting down');
+      for (const entry of active.values()) entry.controller.abort(reason);
+    }
+    await drains;
+    await readerStopped;
+    await Promise.allSettled(background);
+  }
+
+  return {
+    async enqueue(job: TurnJob): Promise<EnqueueResult> {
+      const threadKey = orderingKeyOf(job);
+      const { listKey } = listKeysOf(threadKey);
+      const record: StoredTurnJob = { job, attempt: 0, enqueuedAt: clock.now() };
+      let results: Array<[Error | null, unknown]> | null;
+      try {
+        results = await redis
+          .multi()
+          .rpush(listKey, JSON.stringify(record))
+          .pexpire(listKey, retentionMs)
+          .incr(waitingKey)
+          .pexpire(waitingKey, retentionMs)
+          .xadd(streamKey, 'MAXLEN', '~', streamMaxLength, '*', ...formatTurnStreamFields(threadKey, formatThreadKey(threadKey)))
+          .exec();
+      } catch (error) {
+        throw new StoreUnavailableError('Could not queue the turn job', { cause: error });
+      }
+      const failure = results?.find(([error]) => error !== null);
+      if (results === null || failure !== undefined) {
+        throw new StoreUnavailableError('Could not queue the turn job', { cause: failure?.[0] });
+      }
+      const length = results[0]?.[1];
+      return { waitingAhead: typeof length === 'number' ? Math.max(0, length - 1) : 0 };
+    },
+
+    start(jobRunner: TurnJobRunner): void {
+      if (runner !== undefined) throw new TurnQueueError('turn_queue_already_started', 'The turn queue was already started');
+      runner = jobRunner;
+      reader = readTurnStream({
+        redis,
+        connection: options.createConnection?.() ?? redis.duplicate(),
+        streamKey,
+        group: GROUP,
+        consumerName,
+        blockMs,
+        reclaimIntervalMs,
+        reclaimMinIdleMs,
+        logger,
+        freeSlots,
+        onEntry: dispatch,
+      });
+    },
+
+    stop(deadlineMs: number): Promise<void> {
+      stopped ??= shutDown(deadlineMs);
+      return stopped;
+    },
+
+    runningCount(): number {
+      return running;
+    },
+
+    async waitingCount(): Promise<number> {
+      const value = Number(await redis.get(waitingKey));
+      return Number.isFinite(value) ? Math.max(0, value) : 0;
+    },
+
+    simulateCrash(): void {
+      crashed = true;
+      stopping = true;
+      reader?.halt();
+      stopped ??= Promise.resolve();
+    },
+  };
+}
