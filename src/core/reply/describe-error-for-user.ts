@@ -27,8 +27,10 @@ export function describeErrorForUser(error: unknown): string {
       return 'I cannot reach my memory store right now, so I cannot answer safely. Please try again in a minute.';
     case 'turn_attempts_exhausted':
       return 'I tried to answer this several times and kept failing. Please ask again.';
-    case 'agent_not_found':
-      return error.message;
+    case 'agent_not_found': {
+      const suggestion = error.details.suggestion;
+      return typeof suggestion === 'string' ? `${error.message}. Did you mean \`${suggestion}\`?` : `${error.message}.`;
+    }
     default:
       if (error instanceof ModelCallError) {
         return 'Claude could not answer this time. Please try again.';
