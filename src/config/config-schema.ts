@@ -78,7 +78,8 @@ export const environmentSchema = z
         message: 'is required in HTTP mode (or set SLACK_APP_TOKEN to use Socket Mode)',
       });
     }
-  });
+    // Run even when other variables failed, so one error names every problem.
+  }, { when: () => true });
 
 /** Raw validated environment. */
 export type Environment = z.infer<typeof environmentSchema>;

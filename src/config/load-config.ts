@@ -50,11 +50,16 @@ const hints: Record<string, string> = {
  * offending variable (never its value: some are secrets).
  */
 export function loadConfig(environment: Record<string, string | undefined>): Config {
-  const parsed = environmentSchema.safeParse(environment);
+  // Empty (or blank) values count as unset, so `PORT=` in an env file means "use the default".
+  const present = Object.fromEntries(
+    Object.entries(environment).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const parsed = environmentSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? 'environment');
-      const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+      // Zod leaves `issue.input` out by default, so check the variable itself.
+      const message = issue.code === 'invalid_type' && present[variable] === undefined ? 'is required' : issue.message;
       const hint = hints[variable];
       return `${variable} ${message}${hint ? ` (hint: ${hint})` : ''}`;
     });

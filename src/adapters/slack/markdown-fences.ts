@@ -5,7 +5,10 @@ export function findOpenFence(markdown: string): string | undefined {
     const match = /^\s{0,3}(`{3,}|~{3,})(.*)$/.exec(line);
     if (!match?.[1]) continue;
     if (open === undefined) open = `${match[1]}${(match[2] ?? '').trim()}`;
-    else if (match[1].startsWith(open.replace(/[^`~]/g, '').slice(0, 3)) && (match[2] ?? '').trim() === '') open = undefined;
+    // A closing fence uses the opening's character, at least as many times, and no info string.
+    else if (match[1][0] === open[0] && match[1].length >= fenceMarker(open).length && (match[2] ?? '').trim() === '') {
+      open = undefined;
+    }
   }
   return open;
 }

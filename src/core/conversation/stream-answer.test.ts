@@ -49,7 +49,6 @@ function answer(...texts: string[]): Attempt {
 }
 
 function failWith(code: ModelErrorCode, retryable: boolean, retryAfterMs?: number): Attempt {
-  // eslint-disable-next-line require-yield
   return async function* () {
     throw new ModelCallError(code, `fake ${code}`, retryable, { retryAfterMs });
   };

@@ -1,4 +1,5 @@
 import type { AgentRegistry } from '../agents/agent-registry.js';
+import { measureEditDistance } from '../agents/suggest-closest-name.js';
 
 /** What a `/crew …` command asks for. */
 export type CrewCommand =
@@ -20,15 +21,20 @@ export function parseCrewCommand(text: string, registry: AgentRegistry): CrewCom
   const trimmed = text.trim();
   if (trimmed === '' || /^(help|-h|--help|\?)$/i.test(trimmed)) return { kind: 'help' };
   if (/^(list|agents|ls)$/i.test(trimmed)) return { kind: 'list' };
-  const [first = '', ...rest] = trimmed.split(/\s+/);
+  const [first = ''] = trimmed.split(/\s/, 1);
   const word = first.replace(/^@/, '').replace(/[,:]$/, '');
-  const question = rest.join(' ').trim();
+  // Keep the question's own line breaks and indentation (pasted code).
+  const question = trimmed.slice(first.length).trim();
   const agent = registry.find(word);
   if (agent) {
     return question === '' ? { kind: 'missing-question', agentName: agent.name } : { kind: 'ask', agentName: agent.name, question };
   }
   const suggestion = registry.suggest(word);
-  if (suggestion !== undefined || agentShaped.test(word)) {
+  // A plain word is only a typo when it is long enough to tell: `/crew is this safe?` must not
+  // read "is" as a misspelt two-letter alias.
+  const looksMistyped =
+    suggestion !== undefined && measureEditDistance(word.toLowerCase(), suggestion) <= Math.floor(word.length / 3);
+  if (looksMistyped || agentShaped.test(word)) {
     return { kind: 'unknown-agent', requestedName: word, suggestion };
   }
   return { kind: 'ask', agentName: registry.defaultAgent().name, question: trimmed };

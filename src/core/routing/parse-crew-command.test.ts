@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { createAgentRegistry } from '../agents/agent-registry.js';
+import type { Agent } from '../agents/agent.js';
+import { parseCrewCommand } from './parse-crew-command.js';
+
+function agent(name: string, aliases: string[] = []): Agent {
+  return {
+    name,
+    description: `The ${name}.`,
+    prompt: `You are the ${name}.`,
+    model: 'inherit',
+    aliases,
+    displayName: name,
+    suggestedPrompts: [],
+    tools: [],
+    sourceFile: `agents/${name}.md`,
+  };
+}
+
+const registry = createAgentRegistry([
+  agent('backend-architect', ['architect']),
+  agent('code-reviewer', ['reviewer', 'cr']),
+  agent('data-engineer'),
+]);
+
+describe('parseCrewCommand', () => {
+  it.each(['', '   ', 'help', 'HELP', '--help', '-h', '?'])('shows help for %j', (text) => {
+    expect(parseCrewCommand(text, registry)).toEqual({ kind: 'help' });
+  });
+
+  it.each(['list', 'List', 'agents', 'ls', '  list  '])('lists agents for %j', (text) => {
+    expect(parseCrewCommand(text, registry)).toEqual({ kind: 'list' });
+  });
+
+  it('asks the named agent by name, alias, @alias or "alias:"', () => {
+    for (const text of [
+      'backend-architect how should we shard?',
+      'architect how should we shard?',
+      '@architect how should we shard?',
+      'architect: how should we shard?',
+      'Architect how should we shard?',
+    ]) {
+      expect(parseCrewCommand(text, registry)).toEqual({
+        kind: 'ask',
+        agentName: 'backend-architect',
+        question: 'how should we shard?',
+      });
+    }
+  });
+
+  it('reports a missing question when only an agent is named', () => {
+    expect(parseCrewCommand('backend-architect', registry)).toEqual({
+      kind: 'missing-question',
+      agentName: 'backend-architect',
+    });
+    expect(parseCrewCommand('  @reviewer  ', registry)).toEqual({ kind: 'missing-question', agentName: 'code-reviewer' });
+  });
+
+  it('suggests the closest agent for a typo', () => {
+    expect(parseCrewCommand('backend-architec how should we shard?', registry)).toEqual({
+      kind: 'unknown-agent',
+      requestedName: 'backend-architec',
+      suggestion: 'backend-architect',
+    });
+    expect(parseCrewCommand('data-enginer q', registry)).toEqual({
+      kind: 'unknown-agent',
+      requestedName: 'data-enginer',
+      suggestion: 'data-engineer',
+    });
+  });
+
+  it('reports an agent-shaped name that is not in the crew, without a suggestion', () => {
+    const parsed = parseCrewCommand('security-auditor is this safe?', registry);
+    expect(parsed).toEqual({ kind: 'unknown-agent', requestedName: 'security-auditor', suggestion: undefined });
+  });
+
+  it('sends plain questions to the default agent with the full text', () => {
+    expect(parseCrewCommand('how should we shard?', registry)).toEqual({
+      kind: 'ask',
+      agentName: 'backend-architect',
+      question: 'how should we shard?',
+    });
+    expect(parseCrewCommand('  Why is   the queue slow?  ', registry)).toEqual({
+      kind: 'ask',
+      agentName: 'backend-architect',
+      question: 'Why is   the queue slow?',
+    });
+  });
+
+  it('uses the configured default agent for plain questions', () => {
+    const withDefault = createAgentRegistry([agent('backend-architect', ['architect']), agent('data-engineer')], {
+      defaultAgentName: 'data-engineer',
+    });
+    expect(parseCrewCommand('how should we shard?', withDefault)).toEqual({
+      kind: 'ask',
+      agentName: 'data-engineer',
+      question: 'how should we shard?',
+    });
+  });
+
+  it("keeps the question's line breaks and indentation when an agent is named", () => {
+    expect(parseCrewCommand('reviewer check this:\n```\nif (a) {\n    b();\n}\n```', registry)).toEqual({
+      kind: 'ask',
+      agentName: 'code-reviewer',
+      question: 'check this:\n```\nif (a) {\n    b();\n}\n```',
+    });
+    expect(parseCrewCommand('reviewer\nline one\n  line two', registry)).toEqual({
+      kind: 'ask',
+      agentName: 'code-reviewer',
+      question: 'line one\n  line two',
+    });
+  });
+
+  it('does not read a short ordinary word as a mistyped short alias', () => {
+    // "is", "do" and "or" are all within two edits of the alias "cr".
+    for (const text of ['is this cache safe?', 'do we need Kafka?', 'or should we use SQS?']) {
+      expect(parseCrewCommand(text, registry)).toEqual({ kind: 'ask', agentName: 'backend-architect', question: text });
+    }
+  });
+
+  it('still catches a typo of a longer alias', () => {
+    expect(parseCrewCommand('reviwer look at this', registry)).toEqual({
+      kind: 'unknown-agent',
+      requestedName: 'reviwer',
+      suggestion: 'reviewer',
+    });
+    expect(parseCrewCommand('@Architcet: shards?', registry)).toEqual({
+      kind: 'unknown-agent',
+      requestedName: 'Architcet',
+      suggestion: 'architect',
+    });
+  });
+});
