@@ -34,7 +34,7 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
       const claimed: string[] = [];
       for (const id of deliveryIds) {
         if (!(await options.guard.claim(id, ttl))) {
-          await Promise.all(claimed.map((taken) => options.guard.release(taken)));
+          await Promise.allSettled(claimed.map((taken) => options.guard.release(taken)));
           options.logger.info({ turnId: job.id, deliveryId: id }, 'duplicate delivery ignored');
           return { accepted: false, reason: 'duplicate' };
         }

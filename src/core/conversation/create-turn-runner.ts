@@ -91,6 +91,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     const stopController = new AbortController();
     const abortTurn = () => stopController.abort();
     context.signal.addEventListener('abort', abortTurn, { once: true });
+    if (context.signal.aborted) abortTurn();
     const outcome: AnswerOutcome = { text: '', status: 'failed' };
     const startedMessages: string[] = [];
     try {
