@@ -1,14 +1,47 @@
-import { formatAgentFileProblem } from '../core/agents/agent-file-error.js';
+import { AgentsDirError, formatAgentFileProblem } from '../core/agents/agent-file-error.js';
+import { createAgentRegistry } from '../core/agents/agent-registry.js';
 import { loadAgents } from '../core/agents/load-agents.js';
-import type { CommandIo } from './lint-agents.js';
+import { CrewError } from '../core/errors.js';
+import { describeCause, type CommandIo } from './lint-agents.js';
 
-/** `crew agents`: the crew, one agent per line with its file's status, then rejected files. */
-export async function listAgents(dir: string, io: CommandIo): Promise<number> {
-  const result = await loadAgents(dir);
+/** The first line of a description, cut to fit a terminal line (many embed long examples). */
+function summarize(description: string, max = 110): string {
+  const firstLine = description.trim().split('\n')[0] ?? '';
+  return firstLine.length > max ? `${firstLine.slice(0, max - 1).trimEnd()}…` : firstLine;
+}
+
+/** Which agent answers bare mentions, or why none can. */
+function describeDefault(agents: Parameters<typeof createAgentRegistry>[0], defaultAgentName: string | undefined): string {
+  if (agents.length === 0) return 'none (no valid agent)';
+  try {
+    return createAgentRegistry(agents, { defaultAgentName }).defaultAgent().name;
+  } catch (error) {
+    return `none (${error instanceof CrewError ? error.message : String(error)})`;
+  }
+}
+
+/**
+ * `crew agents [dir]`: the crew, one block per agent file with its status — `✔` loaded,
+ * `⚠` loaded with a note (e.g. lenient frontmatter), `✘` rejected with the reason — then a
+ * summary with the default agent. Returns 1 when any file was rejected, else 0.
+ */
+export async function listAgents(dir: string, io: CommandIo, defaultAgentName?: string): Promise<number> {
+  const result = await loadAgents(dir).catch((error: unknown) => {
+    if (!(error instanceof AgentsDirError)) throw error;
+    io.err.write(`✘ ${dir}: cannot read this folder (${describeCause(error)})\n`);
+    return undefined;
+  });
+  if (!result) return 1;
   for (const agent of result.agents) {
-    const aliases = agent.aliases.length > 0 ? ` aliases: ${agent.aliases.join(', ')}` : '';
-    io.out.write(`✔ ${agent.name.padEnd(28)} model: ${agent.model || 'inherit'}${aliases}\n    ${agent.description}\n    ${agent.sourceFile}\n`);
+    const notes = result.warnings.filter((warning) => warning.file === agent.sourceFile);
+    const aliases = agent.aliases.length > 0 ? `  aliases: ${agent.aliases.join(', ')}` : '';
+    io.out.write(`${notes.length > 0 ? '⚠' : '✔'} ${agent.name.padEnd(28)} model: ${agent.model || 'inherit'}${aliases}\n`);
+    io.out.write(`    ${summarize(agent.description)}\n    ${agent.sourceFile}\n`);
+    for (const note of notes) io.out.write(`    note: ${formatAgentFileProblem(note)}\n`);
   }
   for (const problem of result.problems) io.out.write(`✘ ${formatAgentFileProblem(problem)}\n`);
+  io.out.write(
+    `\n${result.agents.length} agent(s) loaded, ${result.problems.length} file problem(s) in ${dir}; default agent: ${describeDefault(result.agents, defaultAgentName)}\n`,
+  );
   return result.problems.length > 0 ? 1 : 0;
 }

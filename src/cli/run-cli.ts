@@ -1,7 +1,6 @@
 import { createLogger } from '../adapters/logging/create-logger.js';
 import { loadConfig } from '../config/load-config.js';
 import { ConfigError } from '../core/errors.js';
-import { askAgent } from './ask-agent.js';
 import { checkSetup } from './check-setup.js';
 import { lintAgents, type CommandIo } from './lint-agents.js';
 import { listAgents } from './list-agents.js';
@@ -20,7 +19,7 @@ export async function runCli(argv: string[], environment: Record<string, string 
   const agentsDir = environment.AGENTS_DIR ?? 'agents';
   switch (command) {
     case 'agents':
-      return listAgents(rest[0] ?? agentsDir, io);
+      return listAgents(rest[0] ?? agentsDir, io, environment.DEFAULT_AGENT);
     case 'lint':
       return lintAgents(rest[0] ?? agentsDir, io);
     case 'check':
@@ -42,7 +41,10 @@ export async function runCli(argv: string[], environment: Record<string, string 
         }
         throw error;
       }
-      const logger = createLogger({ level: environment.LOG_LEVEL ?? 'warn', format: 'json', destination: io.err });
+      // The terminal sink already shows status and errors in words; logs only on request (LOG_LEVEL).
+      const logger = createLogger({ level: environment.LOG_LEVEL ?? 'silent', format: 'json', destination: io.err });
+      // Only `ask` needs the model client and the turn core: the other commands stay light.
+      const { askAgent } = await import('./ask-agent.js');
       return askAgent(config, agentName, words.join(' '), io, logger);
     }
     case undefined:

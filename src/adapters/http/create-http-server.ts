@@ -18,6 +18,8 @@ export interface HttpServerOptions {
   maxSkewSeconds?: number;
   /** While draining for shutdown, `/readyz` reports not ready and new Slack requests get 503. */
   isDraining?: () => boolean;
+  /** A readiness check that takes longer than this counts as failed (default 4 s). */
+  readinessTimeoutMs?: number;
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
@@ -39,6 +41,7 @@ function isTimestampFresh(request: IncomingMessage, nowMs: number, maxSkewSecond
 /** The process's HTTP server: Slack events, health, readiness and metrics on one port. */
 export function createHttpServer(options: HttpServerOptions): Server {
   const maxSkewSeconds = options.maxSkewSeconds ?? 300;
+  const readinessState = { lastFailing: '' };
   return createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method === 'GET' && path === '/healthz') {
@@ -46,7 +49,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return;
     }
     if (request.method === 'GET' && path === '/readyz') {
-      void reportReadiness(options, response);
+      void reportReadiness(options, readinessState, response);
       return;
     }
     if (request.method === 'GET' && path === '/metrics' && options.renderMetrics) {
@@ -82,21 +85,48 @@ export function createHttpServer(options: HttpServerOptions): Server {
   });
 }
 
-async function reportReadiness(options: HttpServerOptions, response: ServerResponse): Promise<void> {
+/** Runs one check, bounded in time; a throw or a timeout is a failure with a reason. */
+async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<{ ok: true } | { ok: false; reason: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<{ ok: false; reason: string }>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, reason: `check did not finish within ${timeoutMs} ms` }), timeoutMs);
+  });
+  try {
+    return await Promise.race([check(), timeout]);
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : 'check failed' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `/readyz`: 200 `{status:'ready', checks}` or 503 `{status:'not ready', failing, checks}`,
+ * where `checks` maps each check to `ok` or the reason it failed and `failing` lists the
+ * failed checks by name.
+ */
+async function reportReadiness(options: HttpServerOptions, state: { lastFailing: string }, response: ServerResponse): Promise<void> {
   const checks: Record<string, string> = {};
-  let ready = !options.isDraining?.();
-  if (!ready) checks.shutdown = 'draining';
-  await Promise.all(
-    Object.entries(options.readiness).map(async ([name, check]) => {
-      try {
-        const result = await check();
-        checks[name] = result.ok ? 'ok' : result.reason;
-        if (!result.ok) ready = false;
-      } catch (error) {
-        checks[name] = error instanceof Error ? error.message : 'check failed';
-        ready = false;
-      }
-    }),
+  const failing: string[] = [];
+  if (options.isDraining?.()) {
+    checks.shutdown = 'draining: this process is shutting down';
+    failing.push('shutdown');
+  }
+  const timeoutMs = options.readinessTimeoutMs ?? 4_000;
+  const results = await Promise.all(
+    Object.entries(options.readiness).map(async ([name, check]) => [name, await runCheck(check, timeoutMs)] as const),
   );
-  sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+  for (const [name, result] of results) {
+    checks[name] = result.ok ? 'ok' : result.reason;
+    if (!result.ok) failing.push(name);
+  }
+  const ready = failing.length === 0;
+  // Log changes only: probes run every few seconds.
+  const summary = failing.map((name) => `${name}: ${checks[name]}`).join('; ');
+  if (summary !== state.lastFailing) {
+    if (ready) options.logger.info({}, 'ready');
+    else options.logger.warn({ failing, checks }, 'not ready');
+    state.lastFailing = summary;
+  }
+  sendJson(response, ready ? 200 : 503, ready ? { status: 'ready', checks } : { status: 'not ready', failing, checks });
 }

@@ -30,11 +30,11 @@ const durationBuckets = [0.5, 1, 2.5, 5, 10, 20, 40, 80, 160, 320];
 /** Creates a fresh registry (no global state, so several crews can run in one process). */
 export function createCrewMetrics(options: CrewMetricsOptions): CrewMetrics {
   const registry = new Registry();
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'crew_process_' });
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'crew_' });
 
   const eventAck = new Histogram({
     name: 'crew_event_ack_seconds',
-    help: 'Time from a Slack request arriving to its acknowledgement (question queued).',
+    help: 'Time from Bolt handing over a Slack event or command to its acknowledgement (the question durably queued), by event type.',
     labelNames: ['kind'],
     buckets: latencyBuckets,
     registers: [registry],
@@ -80,7 +80,7 @@ export function createCrewMetrics(options: CrewMetricsOptions): CrewMetrics {
   });
   const modelErrors = new Counter({
     name: 'crew_model_errors_total',
-    help: 'Model failures by type (overloaded, rate_limited, stalled …), including retried ones.',
+    help: 'Failed model attempts by type (overloaded, rate_limited, server_error, connection_lost, stalled, auth_failed, invalid_request, aborted), whether or not a retry then succeeded.',
     labelNames: ['type'],
     registers: [registry],
   });
@@ -114,9 +114,8 @@ export function createCrewMetrics(options: CrewMetricsOptions): CrewMetrics {
   });
 
   const observer: TurnObserver = {
-    modelAttempt({ agent, attempt }) {
+    modelAttempt({ agent }) {
       modelAttempts.inc({ agent });
-      if (attempt > 1) modelErrors.inc({ type: 'retried' });
     },
     modelError({ code }) {
       modelErrors.inc({ type: code.replace(/^model_/, '') });

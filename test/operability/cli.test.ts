@@ -1,0 +1,147 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run-cli.js';
+import { startFakeAnthropicApi, type FakeAnthropicApi } from '../fakes/fake-anthropic-api.js';
+
+// Child processes start slowly on a loaded machine: spawning tests get a longer timeout.
+/** Runs the real CLI entry point (`bin/crew.js` runs its compiled twin) as a process. */
+function crew(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main-cli.ts', ...args],
+      { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** Runs a command in-process and captures what it prints. */
+async function crewInProcess(args: string[], env: Record<string, string> = {}) {
+  const output = { out: '', err: '' };
+  const stream = (key: 'out' | 'err') =>
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        output[key] += chunk.toString('utf8');
+        callback();
+      },
+    });
+  const code = await runCli(args, env, { out: stream('out'), err: stream('err') });
+  return { code, ...output };
+}
+
+const goodAgent = `---
+name: data-modeler
+description: Designs relational schemas.
+---
+You design schemas.
+`;
+const agentWithoutDescription = `---
+name: half-done
+---
+A prompt without a description.
+`;
+
+let folders: { bad: string; empty: string };
+beforeAll(async () => {
+  const root = await mkdtemp(path.join(tmpdir(), 'crew-cli-'));
+  folders = { bad: path.join(root, 'bad'), empty: path.join(root, 'empty') };
+  await mkdir(folders.bad);
+  await mkdir(folders.empty);
+  await writeFile(path.join(folders.bad, 'data-modeler.md'), goodAgent);
+  await writeFile(path.join(folders.bad, 'half-done.md'), agentWithoutDescription);
+});
+afterAll(async () => {
+  await rm(path.dirname(folders.bad), { recursive: true, force: true });
+});
+
+describe('crew agents', () => {
+  it('lists each agent with its model, aliases, file and status, and the default agent', async () => {
+    const result = await crewInProcess(['agents']);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('✔ backend-architect');
+    expect(result.out).toMatch(/model: sonnet\s+aliases: architect/);
+    expect(result.out).toContain('agents/backend-architect.md');
+    expect(result.out).toContain('1 agent(s) loaded, 0 file problem(s) in agents; default agent: backend-architect');
+  });
+
+  it('marks a rejected file with its reason and exits 1', async () => {
+    const result = await crewInProcess(['agents', folders.bad]);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('✔ data-modeler');
+    expect(result.out).toMatch(/✘ .*half-done\.md.*description/);
+  });
+});
+
+describe('crew lint', { timeout: 40_000 }, () => {
+  it('exits 0 on the shipped agents folder', async () => {
+    const result = await crewInProcess(['lint', 'agents']);
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toContain('ok    agents/backend-architect.md  (backend-architect)');
+  });
+
+  it('exits 1 on a folder with a bad file, naming the file and the reason', async () => {
+    const result = await crew(['lint', folders.bad]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('(data-modeler)');
+    expect(result.stderr).toMatch(/^error .*half-done\.md.*description/m);
+    expect(result.stdout).toContain('1 valid, 1 problem(s)');
+  });
+
+  it('exits 1 on an empty folder and on a missing one', async () => {
+    const empty = await crewInProcess(['lint', folders.empty]);
+    expect(empty.code).toBe(1);
+    expect(empty.err).toContain('no agent files (*.md) found');
+    const missing = await crewInProcess(['lint', path.join(folders.empty, 'nope')]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('cannot read this folder (ENOENT');
+  });
+});
+
+describe('crew ask', { timeout: 40_000 }, () => {
+  let anthropic: FakeAnthropicApi;
+  beforeAll(async () => {
+    anthropic = await startFakeAnthropicApi();
+  });
+  afterAll(async () => {
+    await anthropic.close();
+  });
+  const env = () => ({ ANTHROPIC_API_KEY: 'sk-ant-cli-test', ANTHROPIC_BASE_URL: anthropic.url });
+
+  it('streams the agent’s answer to stdout through the same core (agent prompt, model), exit 0', async () => {
+    anthropic.enqueueReply({ text: 'Model refunds as negative payments in a ledger.', tokensPerDelta: 2 });
+    const result = await crew(['ask', 'architect', 'How should we model refunds?'], env());
+    expect(result).toMatchObject({ code: 0, stdout: 'Model refunds as negative payments in a ledger.\n' });
+    expect(result.stderr).toContain('is thinking…');
+    const request = anthropic.requests.at(-1)?.body as { model: string; system: Array<{ text: string }>; messages: Array<{ content: unknown }> };
+    expect(request.model).toBe('claude-sonnet-4-6');
+    expect(request.system[0]?.text).toContain('Backend Systems Architect');
+    expect(JSON.stringify(request.messages)).toContain('How should we model refunds?');
+  });
+
+  it('says what went wrong and exits 1 when the model refuses the key', async () => {
+    anthropic.enqueueReply({ fault: { status: 401 } });
+    const result = await crewInProcess(['ask', 'backend-architect', 'hello?'], env());
+    expect(result.code).toBe(1);
+    expect(result.out.trim()).toBe('');
+    expect(result.err).toMatch(/API key|authenticat/i);
+  });
+
+  it('exits 2 with a did-you-mean for an unknown agent, before calling the model', async () => {
+    const before = anthropic.requests.length;
+    const result = await crewInProcess(['ask', 'architekt', 'hello?'], env());
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('No agent named architekt. Did you mean');
+    expect(result.err).toContain('architect');
+    expect(anthropic.requests.length).toBe(before);
+  });
+
+  it('exits 2 with usage when the question is missing', async () => {
+    const result = await crewInProcess(['ask', 'architect'], env());
+    expect(result).toMatchObject({ code: 2, err: 'Usage: crew ask <agent> "<question>"\n' });
+  });
+});
