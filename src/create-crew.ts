@@ -4,18 +4,25 @@ import { Redis } from 'ioredis';
 import { createAnthropicModelClient } from './adapters/anthropic/anthropic-model-client.js';
 import { createHttpServer } from './adapters/http/create-http-server.js';
 import { createCrewMetrics, type CrewMetrics } from './adapters/metrics/create-crew-metrics.js';
+import { createSlackRequestObserver } from './adapters/metrics/create-slack-request-observer.js';
 import { createMemoryConversationStore } from './adapters/memory/memory-conversation-store.js';
 import { createMemoryDeliveryGuard } from './adapters/memory/memory-delivery-guard.js';
+import { createMemoryRateLimiter } from './adapters/memory/memory-rate-limiter.js';
 import { createMemoryTurnQueue } from './adapters/memory/memory-turn-queue.js';
 import { createRedisConnection } from './adapters/redis/create-redis-connection.js';
 import { createRedisConversationStore } from './adapters/redis/redis-conversation-store.js';
 import { createRedisDeliveryGuard } from './adapters/redis/redis-delivery-guard.js';
+import { createRedisRateLimiter } from './adapters/redis/redis-rate-limiter.js';
 import { createRedisThreadLock } from './adapters/redis/redis-thread-lock.js';
 import { createRedisTurnQueue } from './adapters/redis/redis-turn-queue.js';
+import { redactRedisUrl } from './adapters/redis/redact-redis-url.js';
+import { createSlackAuthCheck } from './adapters/slack/create-slack-auth-check.js';
 import { createSlackApp } from './adapters/slack/create-slack-app.js';
+import { registerActionListeners } from './adapters/slack/listeners/register-action-listeners.js';
 import { registerCrewCommand } from './adapters/slack/listeners/register-crew-command.js';
 import { registerEventListeners } from './adapters/slack/listeners/register-event-listeners.js';
 import { createSlackReplySink } from './adapters/slack/slack-reply-sink.js';
+import { createSlackThreadReader } from './adapters/slack/slack-thread-reader.js';
 import type { Config } from './config/load-config.js';
 import { formatAgentFileProblem } from './core/agents/agent-file-error.js';
 import { createAgentRegistry, type AgentRegistry } from './core/agents/agent-registry.js';
@@ -24,6 +31,7 @@ import { createQuestionHandler } from './core/conversation/create-question-handl
 import { createQuestionIntake } from './core/conversation/create-question-intake.js';
 import { createTurnRunner } from './core/conversation/create-turn-runner.js';
 import type { Clock, ConversationStore, DeliveryGuard, Logger } from './core/conversation/ports.js';
+import type { RateLimiter } from './core/conversation/rate-limiter.js';
 import type { TurnQueue } from './core/conversation/turn-queue.js';
 import { CrewError } from './core/errors.js';
 import { describeErrorForUser } from './core/reply/describe-error-for-user.js';
@@ -35,6 +43,8 @@ export interface CrewOptions {
   clock?: Clock;
   /** Prefix of every Redis key (tests isolate themselves with a unique one). */
   redisKeyPrefix?: string;
+  /** Internal (benchmark only): prompt-cache breakpoints on model requests; default true. */
+  promptCaching?: boolean;
 }
 
 /** A running crew process. */
@@ -50,6 +60,7 @@ export interface Crew {
 interface StateBackend {
   store: ConversationStore;
   guard: DeliveryGuard;
+  rateLimiter: RateLimiter;
   queue: TurnQueue;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -67,13 +78,18 @@ function createStateBackend(options: CrewOptions, onJobFailed: (job: import('./c
     return {
       store,
       guard: createMemoryDeliveryGuard({ clock }),
+      rateLimiter: createMemoryRateLimiter({ clock }),
       queue: createMemoryTurnQueue({ logger, concurrency: config.runtime.turnConcurrency, onJobFailed }),
       ping: () => store.ping(),
       close: async () => undefined,
     };
   }
-  const keyPrefix = options.redisKeyPrefix ?? 'crew:';
+  const keyPrefix = options.redisKeyPrefix ?? config.redisKeyPrefix;
   const redis = createRedisConnection({ url: config.redisUrl, connectionName: 'crew', logger });
+  // The last connection error says why Redis is unreachable better than a failed PING does.
+  let connectionError: string | undefined;
+  redis.on('error', (error: Error) => (connectionError = error.message));
+  redis.on('ready', () => (connectionError = undefined));
   const blocking = (): Redis =>
     createRedisConnection({ url: config.redisUrl as string, connectionName: 'crew-queue', logger, commandTimeoutMs: 0 });
   const store = createRedisConversationStore({
@@ -92,12 +108,23 @@ function createStateBackend(options: CrewOptions, onJobFailed: (job: import('./c
     concurrency: config.runtime.turnConcurrency,
     onJobFailed,
     clock,
+    lockTtlMs: config.queue.lockTtlMs,
+    // A crashed replica's turn is looked for at least once per lock lifetime.
+    reclaimIntervalMs: Math.min(5_000, config.queue.lockTtlMs),
   });
   return {
     store,
     guard: createRedisDeliveryGuard({ redis, keyPrefix }),
+    rateLimiter: createRedisRateLimiter({ redis, keyPrefix, clock }),
     queue,
-    ping: () => store.ping(),
+    ping: async () => {
+      try {
+        await store.ping();
+      } catch (error) {
+        const cause = connectionError ?? (error instanceof Error ? error.message : String(error));
+        throw new Error(`Redis at ${redactRedisUrl(config.redisUrl as string)} is unreachable: ${cause}`);
+      }
+    },
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     },
@@ -125,31 +152,35 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
   const { config, logger } = options;
   const clock = options.clock ?? { now: () => Date.now() };
   const registry = await loadRegistry(config, logger);
-  const slack = createSlackApp({
-    botToken: config.slack.botToken,
-    signingSecret: config.slack.signingSecret,
-    appToken: config.slack.appToken,
-    apiUrl: config.slack.apiUrl,
-    logger,
-  });
   // The queue is created below; metrics read it lazily.
   let queueRef: TurnQueue | undefined;
   const metrics = createCrewMetrics({
     runningTurns: () => queueRef?.runningCount() ?? 0,
     waitingTurns: () => queueRef?.waitingCount() ?? Promise.resolve(0),
   });
-  const sink = createSlackReplySink({
-    client: slack.app.client,
-    logger,
-    flushIntervalMs: config.runtime.streamFlushIntervalMs,
+  const slackAuth = createSlackAuthCheck({
+    authTest: () => slack.client.auth.test(),
+    botToken: config.slack.botToken,
+    clock,
+    logger: logger.child({ component: 'slack-auth' }),
     onSlackError: metrics.countSlackError,
   });
-  slack.app.use(async ({ body, next }) => {
-    const startedAt = performance.now();
-    await next();
-    const kind = (body as { command?: string; event?: { type?: string } }).command ? 'command' : ((body as { event?: { type?: string } }).event?.type ?? 'other');
-    metrics.observeEventAck(kind, (performance.now() - startedAt) / 1000);
+  const slack = createSlackApp({
+    botToken: config.slack.botToken,
+    signingSecret: config.slack.signingSecret,
+    appToken: config.slack.appToken,
+    apiUrl: config.slack.apiUrl,
+    logger,
+    authorize: slackAuth.authorize,
   });
+  const sink = createSlackReplySink({
+    client: slack.client,
+    logger,
+    flushIntervalMs: config.runtime.streamFlushIntervalMs,
+    maxStreamAgeMs: config.slackStream.rotateAfterMs,
+    onSlackError: metrics.countSlackError,
+  });
+  slack.app.use(createSlackRequestObserver({ logger, observeAck: metrics.observeEventAck }));
 
   const backend = createStateBackend(options, async (job, error) => {
     // The queue gave up on this job: tell the person instead of leaving silence.
@@ -170,7 +201,11 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
       .catch((notifyError: unknown) => logger.error({ err: notifyError, turnId: job.id }, 'could not tell the user a turn failed'));
   });
   queueRef = backend.queue;
-  const model = createAnthropicModelClient({ apiKey: config.anthropic.apiKey, baseUrl: config.anthropic.baseUrl });
+  const model = createAnthropicModelClient({
+    apiKey: config.anthropic.apiKey,
+    baseUrl: config.anthropic.baseUrl,
+    promptCaching: options.promptCaching,
+  });
   const runner = createTurnRunner({
     registry,
     store: backend.store,
@@ -179,6 +214,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     clock,
     logger,
     observer: metrics.observer,
+    threadReader: createSlackThreadReader({ client: slack.client, logger }),
     settings: {
       defaultModel: config.anthropic.defaultModel,
       modelAliases: config.anthropic.modelAliases,
@@ -190,6 +226,13 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
   });
   const intake = createQuestionIntake({ guard: backend.guard, queue: backend.queue, logger });
   const botHandle = '@architect';
+  // Who may ask and how often: the same rules for mentions, DMs, thread replies and /crew.
+  const admission = {
+    accessPolicy: config.access,
+    rateLimiter: backend.rateLimiter,
+    rateLimit: { perMinute: config.access.userRateLimitPerMinute, burst: config.access.userRateLimitBurst },
+    onRefused: metrics.countRefused,
+  };
   const handleQuestion = createQuestionHandler({
     registry,
     intake,
@@ -198,8 +241,10 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     logger,
     maxQuestionChars: config.conversation.maxQuestionChars,
     botHandle,
+    ...admission,
   });
   registerEventListeners(slack.app, { handleQuestion, store: backend.store, logger, clock });
+  registerActionListeners(slack.app, { intake, store: backend.store, logger, clock, onSlackError: metrics.countSlackError });
   registerCrewCommand(slack.app, {
     registry,
     intake,
@@ -208,6 +253,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     botHandle,
     maxQuestionChars: config.conversation.maxQuestionChars,
     onSlackError: metrics.countSlackError,
+    ...admission,
   });
 
   let draining = false;
@@ -223,17 +269,25 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
           await backend.ping();
           return { ok: true };
         } catch (error) {
-          return { ok: false, reason: `store unreachable: ${error instanceof Error ? error.message : String(error)}` };
+          return { ok: false, reason: error instanceof Error ? error.message : String(error) };
         }
       },
-      agents: async () => ({ ok: true }),
+      agents: async () => (registry.list().length > 0 ? { ok: true } : { ok: false, reason: `no agents loaded from ${config.agentsDir}` }),
+      slack: slackAuth.check,
     },
   });
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const port = (server.address() as AddressInfo).port;
   if (slack.socketReceiver) await slack.app.start();
+  // Learn the bot's identity now (and log a bad token at start); failures are retried later.
+  void slackAuth.check();
   backend.queue.start(runner);
   logger.info({ port, mode: config.slack.mode, store: config.redisUrl ? 'redis' : 'memory' }, 'crew is up');
+  // Say at once why the crew is not ready when Redis is down at start; the connection keeps retrying.
+  backend.ping().catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.error({ reason }, 'not ready: Redis is unreachable at start; retrying in the background, /readyz answers 503 until it answers');
+  });
 
   let stopping: Promise<void> | undefined;
   return {

@@ -1,7 +1,6 @@
 import { createLogger } from './adapters/logging/create-logger.js';
 import { checkSetup } from './cli/check-setup.js';
 import { loadConfig } from './config/load-config.js';
-import { startCrew } from './create-crew.js';
 import { ConfigError } from './core/errors.js';
 
 /** Entry point: validate config, start the crew, stop gracefully on SIGTERM/SIGINT. */
@@ -20,15 +19,33 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.log.level, format: config.log.format });
+  // Log and keep serving: one stray promise must not take every conversation down.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  // Loaded here, not at the top: `--check` must not even load the Slack, model and Redis clients.
+  const { startCrew } = await import('./create-crew.js');
   const crew = await startCrew({ config, logger });
+  const deadlineMs = config.runtime.shutdownDeadlineMs;
   let stopping = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.info({ signal }, 'already shutting down');
+      return;
+    }
     stopping = true;
-    logger.info({ signal }, 'signal received');
+    logger.info({ signal, deadlineMs }, 'signal received: draining');
+    // Answers past the deadline are interrupted and left queued; closing takes a moment more.
+    // Should closing hang (e.g. Redis gone mid-shutdown), exit anyway: queued turns are safe in Redis.
+    const forceExit = setTimeout(() => {
+      logger.error({ deadlineMs }, 'shutdown did not finish in time; exiting anyway');
+      process.exit(1);
+    }, deadlineMs + 10_000);
+    forceExit.unref();
     crew
-      .stop()
-      .then(() => process.exit(0))
+      .stop(deadlineMs)
+      .then(() => {
+        logger.info({ signal }, 'exiting');
+        process.exit(0);
+      })
       .catch((error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
@@ -36,7 +53,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 }
 
 main().catch((error: unknown) => {

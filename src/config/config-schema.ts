@@ -6,6 +6,14 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+/** A comma-separated list of Slack ids; unset or blank → undefined (no restriction). */
+const idList = z
+  .string()
+  .transform((value) => value.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+  .refine((ids) => ids.every((id) => /^[A-Z0-9]+$/.test(id)), { message: 'must be comma-separated Slack ids such as T0123ABCD' })
+  .transform((ids) => (ids.length === 0 ? undefined : ids))
+  .optional();
+
 const positiveInteger = (fallback: number) =>
   z.coerce.number().int('must be a whole number').positive('must be greater than 0').default(fallback);
 
@@ -69,6 +77,30 @@ export const environmentSchema = z
     TURN_CONCURRENCY: positiveInteger(64),
     /** Slack stream flush interval once the first words are out. */
     STREAM_FLUSH_INTERVAL_MS: positiveInteger(800),
+    /** Age after which a streaming Slack message continues in a new one (Slack expires streams at ~5 min). */
+    STREAM_ROTATE_AFTER_MS: z.coerce
+      .number()
+      .int('must be a whole number')
+      .positive('must be greater than 0')
+      .max(270_000, 'must be at most 270000 (Slack ends a stream after about 5 minutes)')
+      .default(240_000),
+    /** Prefix of every Redis key (several crews, or tests, can share one Redis). */
+    REDIS_KEY_PREFIX: z
+      .string()
+      .default('crew:')
+      .refine((value) => !/[{}]/.test(value), { message: 'must not contain { or } (they would break the per-thread hash tag)' }),
+    /** Per-thread lock expiry; renewed every third of it while a turn runs, so a crashed holder frees the thread this fast. */
+    TURN_LOCK_TTL_MS: z.coerce.number().int('must be a whole number').min(1000, 'must be at least 1000').default(30_000),
+    /** Comma-separated workspace ids (T…) the crew answers in; unset = every workspace. */
+    ALLOWED_TEAM_IDS: idList,
+    /** Comma-separated channel ids (C…/G…) the crew answers in; unset = every channel. DMs are not channel-restricted. */
+    ALLOWED_CHANNEL_IDS: idList,
+    /** Comma-separated user ids (U…/W…) the crew answers; unset = everyone. */
+    ALLOWED_USER_IDS: idList,
+    /** Questions one person may ask per minute (token bucket refill rate); 0 turns the limit off. */
+    USER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0, 'must be 0 (off) or more').default(10),
+    /** Questions one person may ask in a quick burst (bucket size); default = USER_RATE_LIMIT_PER_MINUTE. */
+    USER_RATE_LIMIT_BURST: z.coerce.number().int('must be a whole number').positive('must be greater than 0').optional(),
   })
   .superRefine((environment, context) => {
     if (environment.SLACK_APP_TOKEN === undefined && environment.SLACK_SIGNING_SECRET === undefined) {

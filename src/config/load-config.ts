@@ -36,6 +36,29 @@ export interface Config {
     turnConcurrency: number;
     streamFlushIntervalMs: number;
   };
+  /** Slack answer streams. */
+  slackStream: {
+    /** `STREAM_ROTATE_AFTER_MS`: a streaming message older than this continues in a new one. */
+    rotateAfterMs: number;
+  };
+  /** Prefix of every Redis key (`REDIS_KEY_PREFIX`, default `crew:`). */
+  redisKeyPrefix: string;
+  /** Durable turn queue tuning. */
+  queue: {
+    /** Per-thread lock expiry (`TURN_LOCK_TTL_MS`). */
+    lockTtlMs: number;
+  };
+  /** Who may ask, and how often. */
+  access: {
+    /** Undefined = no restriction. */
+    allowedTeamIds?: string[];
+    allowedChannelIds?: string[];
+    allowedUserIds?: string[];
+    /** Token bucket refill per minute; 0 = no limit. */
+    userRateLimitPerMinute: number;
+    /** Token bucket size. */
+    userRateLimitBurst: number;
+  };
 }
 
 const hints: Record<string, string> = {
@@ -98,6 +121,16 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       shutdownDeadlineMs: env.SHUTDOWN_DEADLINE_MS,
       turnConcurrency: env.TURN_CONCURRENCY,
       streamFlushIntervalMs: env.STREAM_FLUSH_INTERVAL_MS,
+    },
+    slackStream: { rotateAfterMs: env.STREAM_ROTATE_AFTER_MS },
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
+    queue: { lockTtlMs: env.TURN_LOCK_TTL_MS },
+    access: {
+      allowedTeamIds: env.ALLOWED_TEAM_IDS,
+      allowedChannelIds: env.ALLOWED_CHANNEL_IDS,
+      allowedUserIds: env.ALLOWED_USER_IDS,
+      userRateLimitPerMinute: env.USER_RATE_LIMIT_PER_MINUTE,
+      userRateLimitBurst: env.USER_RATE_LIMIT_BURST ?? Math.max(1, env.USER_RATE_LIMIT_PER_MINUTE),
     },
   };
 }

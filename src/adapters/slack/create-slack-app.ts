@@ -1,5 +1,5 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
-import type { WebClientOptions } from '@slack/web-api';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from '../../core/conversation/ports.js';
 import { createBoltLogger } from './create-bolt-logger.js';
 
@@ -12,11 +12,18 @@ export interface SlackAppOptions {
   appToken?: string;
   apiUrl?: string;
   logger: Logger;
+  /**
+   * Resolves the bot's identity for each event (see `create-slack-auth-check.ts`). When set,
+   * Bolt's own start-up `auth.test` (cached forever, even when it failed) is not used.
+   */
+  authorize?: () => Promise<{ botToken: string; botId: string; botUserId: string; teamId?: string }>;
 }
 
 /** The Bolt app and, in HTTP mode, the receiver whose request listener the HTTP server fronts. */
 export interface SlackApp {
   app: App;
+  /** Web API client with the bot token, for calls made outside listeners. */
+  client: WebClient;
   httpReceiver?: HTTPReceiver;
   socketReceiver?: SocketModeReceiver;
 }
@@ -36,6 +43,15 @@ export function slackClientOptions(apiUrl?: string): WebClientOptions {
   };
 }
 
+function credentialsOf(options: SlackAppOptions) {
+  // Bolt accepts a token or an authorize function, not both.
+  return options.authorize ? { authorize: options.authorize } : { token: options.botToken };
+}
+
+function clientOf(app: App, options: SlackAppOptions, clientOptions: WebClientOptions): WebClient {
+  return options.authorize ? new WebClient(options.botToken, clientOptions) : app.client;
+}
+
 /**
  * Creates the Bolt app: HTTP (signature verification, `processBeforeResponse` so a question
  * is queued before Slack gets its ack) or Socket Mode when an app token is set.
@@ -50,8 +66,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       logLevel: LogLevel.INFO,
       installerOptions: { clientOptions },
     });
-    const app = new App({ token: options.botToken, receiver: socketReceiver, clientOptions, logger: boltLogger });
-    return { app, socketReceiver };
+    const app = new App({ ...credentialsOf(options), receiver: socketReceiver, clientOptions, logger: boltLogger });
+    return { app, client: clientOf(app, options, clientOptions), socketReceiver };
   }
   const httpReceiver = new HTTPReceiver({
     signingSecret: options.signingSecret ?? '',
@@ -60,6 +76,6 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logger: boltLogger,
     unhandledRequestTimeoutMillis: 2900,
   });
-  const app = new App({ token: options.botToken, receiver: httpReceiver, clientOptions, logger: boltLogger });
-  return { app, httpReceiver };
+  const app = new App({ ...credentialsOf(options), receiver: httpReceiver, clientOptions, logger: boltLogger });
+  return { app, client: clientOf(app, options, clientOptions), httpReceiver };
 }

@@ -6,8 +6,11 @@ import type { ModelClient } from '../model/model-client.js';
 import type { ReplySink, ReplyTarget } from '../reply/reply-sink.js';
 import { describeErrorForUser } from '../reply/describe-error-for-user.js';
 import { buildModelMessages } from './build-model-messages.js';
-import { estimateTokens } from './estimate-tokens.js';
-import type { Clock, ConversationStore, Logger } from './ports.js';
+import { calibrateTokenEstimator } from './estimate-tokens.js';
+import { modelContextWindow } from './model-context-window.js';
+import type { Clock, ConversationStore, Logger, ThreadHistoryReader } from './ports.js';
+import { seedFirstQuestion } from './seed-first-question.js';
+import { labelQueueInterruption } from './label-queue-interruption.js';
 import { streamAnswer, type AnswerOutcome } from './stream-answer.js';
 import type { StoredTurn } from './thread-state.js';
 import type { TurnJob } from './turn-job.js';
@@ -23,6 +26,8 @@ export interface TurnRunnerOptions {
   clock: Clock;
   logger: Logger;
   observer?: TurnObserver;
+  /** Reads a platform thread's earlier messages once, when the crew is first called into it mid-conversation. */
+  threadReader?: ThreadHistoryReader;
   settings: {
     defaultModel: string;
     modelAliases: { sonnet: string; opus: string; haiku: string };
@@ -41,6 +46,7 @@ function targetFor(job: TurnJob, threadTs: string, agent: Agent): ReplyTarget {
     recipientUserId: job.userId,
     isDirectMessage: job.isDirectMessage,
     agent: { name: agent.name, displayName: agent.displayName, iconEmoji: agent.iconEmoji },
+    turnId: job.id,
   };
 }
 
@@ -56,7 +62,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
   return async function runTurn(job: TurnJob, context: TurnJobContext): Promise<void> {
     const startedAt = clock.now();
     const threadTs = job.threadTs ?? job.progress.rootTs;
-    const logger = options.logger.child({ turnId: job.id, team: job.teamId, channel: job.channelId, thread: threadTs });
+    const logger = options.logger.child({ turnId: job.id, eventId: job.eventId, team: job.teamId, channel: job.channelId, thread: threadTs });
     if (!threadTs) {
       logger.error({ source: job.source }, 'turn has no thread to answer in; dropped');
       return;
@@ -64,13 +70,19 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     const key = { teamId: job.teamId, channelId: job.channelId, threadTs };
 
     const requested = job.agentName ? registry.find(job.agentName) : undefined;
-    const boundName = await store.bindAgent(key, (requested ?? registry.defaultAgent()).name, clock.now());
+    const binding = store.bindAgent(key, (requested ?? registry.defaultAgent()).name, clock.now());
+    // Sent right behind the bind (the store runs them in order): one round-trip wait instead of two.
+    const threadRead = store.getThread(key);
+    threadRead.catch(() => undefined); // a failure surfaces where it is awaited below
+    const boundName = await binding;
     // An explicitly named agent answers this turn; otherwise the thread's own agent does.
     const agent = requested ?? registry.find(boundName) ?? registry.defaultAgent();
     const target = targetFor(job, threadTs, agent);
     const turnLogger = logger.child({ agent: agent.name, attempt: context.attempt });
     observer?.turnStarted?.({ agent: agent.name, jobId: job.id, queuedMs: startedAt - job.receivedAt });
     turnLogger.info({ source: job.source, queuedMs: startedAt - job.receivedAt }, 'turn started');
+    // Message text is logged at debug only.
+    turnLogger.debug({ question: job.text }, 'question text');
 
     for (const abandonedTs of job.progress.replyMessageTs ?? []) {
       await sink.markAbandoned(target, abandonedTs).catch((error: unknown) => {
@@ -78,11 +90,26 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
       });
     }
 
-    const thread = await store.getThread(key);
+    const thread = await threadRead;
     const system = agent.prompt;
-    const built = buildModelMessages(thread?.turns ?? [], job.text, {
+    const history = thread?.turns ?? [];
+    const modelId = resolveModelId(agent.model, { defaultModel: settings.defaultModel, aliases: settings.modelAliases });
+    // A first question in a thread that already had a conversation carries that conversation (read once).
+    const question = await seedFirstQuestion({
+      reader: options.threadReader,
+      key,
+      question: job.text,
+      messageTs: job.messageTs,
+      hasHistory: history.length > 0,
+      logger: turnLogger,
+    });
+    const estimator = calibrateTokenEstimator(history);
+    const built = buildModelMessages(history, question, {
       inputTokenBudget: settings.historyTokenBudget,
-      systemTokens: estimateTokens(system),
+      systemTokens: estimator.estimate(system),
+      contextWindowTokens: modelContextWindow(modelId),
+      maxOutputTokens: settings.maxOutputTokens,
+      estimator,
     });
     if (built.omittedTurns > 0) {
       turnLogger.info({ omittedTurns: built.omittedTurns }, 'history trimmed to budget');
@@ -99,7 +126,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
         {
           model,
           request: {
-            model: resolveModelId(agent.model, { defaultModel: settings.defaultModel, aliases: settings.modelAliases }),
+            model: modelId,
             system,
             messages: built.messages,
             maxTokens: settings.maxOutputTokens,
@@ -110,15 +137,21 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
           retryBudgetMs: settings.retryBudgetMs,
           thinkingStatus: 'is thinking…',
           onAttempt: (attempt) => observer?.modelAttempt?.({ agent: agent.name, attempt }),
-          onFirstToken: () => observer?.firstToken?.({ agent: agent.name, sinceStartMs: clock.now() - startedAt }),
+          onFirstToken: () => {
+            observer?.firstToken?.({ agent: agent.name, sinceStartMs: clock.now() - startedAt });
+            turnLogger.info({ sinceStartMs: clock.now() - startedAt }, 'first token');
+          },
           onError: (error) => observer?.modelError?.({ agent: agent.name, code: error.code }),
+          // The original question (not the seeded one): a retry is a new turn that seeds again if needed.
+          retryOffer: { turnId: job.id, teamId: job.teamId, threadTs, agentName: job.agentName, question: job.text },
         },
         outcome,
       );
-      const report = await sink.deliver(target, events, {
+      const report = await sink.deliver(target, labelQueueInterruption(events, context.signal), {
         onMessageStarted: (ts) => {
           if (startedMessages.length === 0) {
             observer?.firstVisibleText?.({ agent: agent.name, sinceStartMs: clock.now() - startedAt });
+            turnLogger.info({ sinceStartMs: clock.now() - startedAt, messageTs: ts }, 'first text visible');
           }
           startedMessages.push(ts);
           void context
@@ -127,9 +160,17 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
         },
         onStopRequested: () => stopController.abort(),
       });
-      if (report.stoppedByUser && outcome.status !== 'complete') outcome.status = 'interrupted';
+      if ((report.stoppedByUser || report.failure) && report.deliveredText.length < outcome.text.length) {
+        // History keeps what the person saw: a stopped or refused answer is stored as far as it was shown.
+        outcome.text = report.deliveredText;
+        outcome.status = outcome.text === '' ? 'failed' : 'interrupted';
+      }
+      if (report.failure) outcome.error = report.failure;
       if (report.failure) {
-        turnLogger.error({ code: report.failure.code, details: report.failure.details }, 'reply could not be delivered');
+        turnLogger.error(
+          { code: report.failure.details.slackCode, deliveryCode: report.failure.code, method: report.failure.details.method },
+          'reply could not be delivered',
+        );
       }
     } finally {
       context.signal.removeEventListener('abort', abortTurn);
@@ -138,11 +179,17 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     if (context.signal.aborted && outcome.status !== 'complete') {
       // Shutdown or lost lock: leave the job to be re-run; store nothing half-done.
       turnLogger.warn({ reason: String(context.signal.reason ?? 'aborted') }, 'turn interrupted; it will be re-run');
+      // Its messages already end with the interruption notice: the re-run need not mark them again.
+      if (startedMessages.length > 0) {
+        await context.saveProgress({ ...job.progress, replyMessageTs: [] }).catch((error: unknown) => {
+          turnLogger.warn({ err: error }, 'could not save turn progress');
+        });
+      }
       observer?.turnFinished?.({ agent: agent.name, outcome: 'interrupted', durationMs: clock.now() - startedAt });
       throw new CrewError('turn_interrupted', 'Turn interrupted by shutdown or lost lock');
     }
 
-    await storeExchange(job, key, outcome);
+    await storeExchange(job, key, question, outcome);
     const resultOutcome = outcome.status === 'complete' ? 'answered' : outcome.status === 'interrupted' ? 'interrupted' : 'failed';
     observer?.turnFinished?.({
       agent: agent.name,
@@ -159,14 +206,16 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
       errorCode: outcome.error?.code,
       requestId: outcome.error?.details.requestId,
     };
+    if (outcome.text !== '') turnLogger.debug({ answer: outcome.text }, 'answer text');
     if (outcome.status === 'complete') turnLogger.info(logContext, 'turn answered');
     else turnLogger.error({ ...logContext, userMessage: describeErrorForUser(outcome.error) }, 'turn did not complete');
   };
 
-  async function storeExchange(job: TurnJob, key: { teamId: string; channelId: string; threadTs: string }, outcome: AnswerOutcome) {
+  /** Stores the question exactly as it was sent (seed included), so the next turn's prefix matches this one's. */
+  async function storeExchange(job: TurnJob, key: { teamId: string; channelId: string; threadTs: string }, questionText: string, outcome: AnswerOutcome) {
     if (outcome.text === '') return;
     const now = clock.now();
-    const question: StoredTurn = { role: 'user', text: job.text, userId: job.userId, turnId: job.id, at: job.receivedAt };
+    const question: StoredTurn = { role: 'user', text: questionText, userId: job.userId, turnId: job.id, at: job.receivedAt };
     const answer: StoredTurn = {
       role: 'assistant',
       text: outcome.text,

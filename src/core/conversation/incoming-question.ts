@@ -17,4 +17,6 @@ export interface IncomingQuestion {
   deliveryIds: string[];
   /** Epoch ms when it arrived. */
   receivedAt: number;
+  /** Files shared with the message (the crew cannot read them yet). */
+  attachedFileCount?: number;
 }

@@ -18,6 +18,8 @@ export interface TurnJobProgress {
 export interface TurnJob {
   /** Unique id; also the dedupe key's basis and the turn id in history. */
   id: string;
+  /** Slack's id of the delivery that carried the question (`event_id`, or `trigger_id` for `/crew`); for logs. */
+  eventId?: string;
   source: QuestionSource;
   teamId: string;
   channelId: string;

@@ -1,7 +1,10 @@
 import type { App } from '@slack/bolt';
 import type { AgentRegistry } from '../../../core/agents/agent-registry.js';
+import { decideAccess, describeRefusal, type AccessPolicy, type RefusalReason } from '../../../core/conversation/access-policy.js';
+import { cutWithoutSplittingCharacters } from '../../../core/conversation/create-question-handler.js';
 import type { QuestionIntake } from '../../../core/conversation/create-question-intake.js';
 import type { Clock, Logger } from '../../../core/conversation/ports.js';
+import type { RateLimit, RateLimiter } from '../../../core/conversation/rate-limiter.js';
 import type { TurnJob } from '../../../core/conversation/turn-job.js';
 import { describeErrorForUser } from '../../../core/reply/describe-error-for-user.js';
 import { parseCrewCommand } from '../../../core/routing/parse-crew-command.js';
@@ -20,6 +23,13 @@ export interface CrewCommandOptions {
   botHandle: string;
   maxQuestionChars: number;
   onSlackError?: (method: string, code: string) => void;
+  /** Who may ask (default: everyone). */
+  accessPolicy?: AccessPolicy;
+  /** Per-person limit; off when absent or when `perMinute` is 0. */
+  rateLimiter?: RateLimiter;
+  rateLimit?: RateLimit;
+  /** A question was refused before reaching the model (metrics). */
+  onRefused?: (agentName: string, reason: RefusalReason) => void;
 }
 
 const notInChannelHint =
@@ -61,9 +71,39 @@ export function registerCrewCommand(app: App, options: CrewCommandOptions): void
     }
 
     const agent = registry.find(parsed.agentName) ?? registry.defaultAgent();
+    const access = decideAccess(options.accessPolicy ?? {}, {
+      teamId: command.team_id,
+      channelId: command.channel_id,
+      userId: command.user_id,
+      isDirectMessage: command.channel_id.startsWith('D'),
+    });
+    if (!access.allowed) {
+      options.onRefused?.(agent.name, access.reason);
+      logger.info({ ...context, user: command.user_id, reason: access.reason }, 'question refused');
+      // A workspace that is not on the list hears nothing (an empty ack shows nothing).
+      await (access.reply === 'none' ? ack() : ack(ephemeral(describeRefusal(access.reason))));
+      return;
+    }
+    const { rateLimiter, rateLimit } = options;
+    if (rateLimiter !== undefined && rateLimit !== undefined && rateLimit.perMinute > 0) {
+      try {
+        const decision = await rateLimiter.take(`${command.team_id}:${command.user_id}`, rateLimit);
+        if (!decision.allowed) {
+          options.onRefused?.(agent.name, 'rate_limited');
+          logger.info({ ...context, user: command.user_id, reason: 'rate_limited' }, 'question refused');
+          await ack(ephemeral(describeRefusal('rate_limited', decision.retryAfterMs)));
+          return;
+        }
+      } catch (error) {
+        options.onRefused?.(agent.name, 'store_unavailable');
+        logger.warn({ ...context, err: error }, 'could not check the rate limit');
+        await ack(ephemeral(describeErrorForUser(error)));
+        return;
+      }
+    }
     let question = parsed.question;
     if (question.length > options.maxQuestionChars) {
-      question = `${question.slice(0, options.maxQuestionChars)}\n\n[The rest of this message was cut off because it was too long.]`;
+      question = `${cutWithoutSplittingCharacters(question, options.maxQuestionChars)}\n\n[The rest of this message was cut off because it was too long.]`;
     }
     let rootTs: string;
     try {
@@ -94,6 +134,7 @@ export function registerCrewCommand(app: App, options: CrewCommandOptions): void
 
     const job: TurnJob = {
       id: `${command.channel_id}-${rootTs}`,
+      eventId: command.trigger_id,
       source: 'command',
       teamId: command.team_id,
       channelId: command.channel_id,

@@ -26,6 +26,8 @@ interface SlackMessageEvent {
   channel: string;
   channel_type?: string;
   team?: string;
+  /** Files shared with the message (subtype `file_share`). */
+  files?: unknown[];
 }
 
 interface EventEnvelope {
@@ -65,6 +67,7 @@ export function registerEventListeners(app: App, options: EventListenerOptions):
         `message:${event.channel}:${event.ts}`,
       ],
       receivedAt: clock.now(),
+      attachedFileCount: Array.isArray(event.files) ? event.files.length : 0,
     };
   }
 
