@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import { ModelCallError } from '../../core/errors.js';
 import type { ModelClient, ModelEvent, ModelRequest, ModelUsage } from '../../core/model/model-client.js';
 import { toModelCallError } from './to-model-call-error.js';
 
@@ -9,18 +10,36 @@ export interface AnthropicModelClientOptions {
   baseUrl?: string;
   /** Wait for response headers (the SDK's timeout; the core's watchdog covers stalls after). */
   headersTimeoutMs?: number;
+  /** Prompt caching breakpoints (default true); the benchmark turns them off to compare cost. */
+  promptCaching?: boolean;
 }
 
 const ephemeral = { type: 'ephemeral' } as const;
+/** The Messages API allows at most 4 cache breakpoints per request. */
+const MAX_CACHE_BREAKPOINTS = 4;
 
-/** Builds the Messages API body: cache breakpoints on the system prompt and the history prefix. */
-export function toMessagesBody(request: ModelRequest) {
-  const system: TextBlockParam[] = [{ type: 'text', text: request.system, cache_control: ephemeral }];
-  const messages: MessageParam[] = request.messages.map((message) =>
-    message.cacheBreakpoint
-      ? { role: message.role, content: [{ type: 'text', text: message.content, cache_control: ephemeral }] }
-      : { role: message.role, content: message.content },
-  );
+/** How the request body is built. */
+export interface MessagesBodyOptions {
+  /** Adds `cache_control` breakpoints (default true). Off only to measure what caching saves. */
+  promptCaching?: boolean;
+}
+
+/**
+ * Builds the Messages API body. Every message is sent as a list of text blocks (never a bare
+ * string), so a message serializes the same whether or not it carries a breakpoint: the prefix
+ * of turn N+1 is byte-identical to turn N's request apart from the `cache_control` markers.
+ * Breakpoints: the system prompt, then the messages the core flagged (the last ones win when
+ * more than 3 are flagged, keeping the total within the API's limit of 4).
+ */
+export function toMessagesBody(request: ModelRequest, options: MessagesBodyOptions = {}) {
+  const caching = options.promptCaching ?? true;
+  const flagged = request.messages.flatMap((message, index) => (message.cacheBreakpoint ? [index] : []));
+  const breakpoints = new Set(caching ? flagged.slice(-(MAX_CACHE_BREAKPOINTS - 1)) : []);
+  const system: TextBlockParam[] = [{ type: 'text', text: request.system, ...(caching ? { cache_control: ephemeral } : {}) }];
+  const messages: MessageParam[] = request.messages.map((message, index) => ({
+    role: message.role,
+    content: [{ type: 'text', text: message.content, ...(breakpoints.has(index) ? { cache_control: ephemeral } : {}) }],
+  }));
   return { model: request.model, max_tokens: request.maxTokens, system, messages };
 }
 
@@ -42,7 +61,7 @@ export function createAnthropicModelClient(options: AnthropicModelClientOptions)
       let stopReason = 'end_turn';
       let requestId: string | undefined;
       try {
-        const stream = client.messages.stream(toMessagesBody(request), { signal });
+        const stream = client.messages.stream(toMessagesBody(request, { promptCaching: options.promptCaching }), { signal });
         for await (const event of stream) {
           switch (event.type) {
             case 'message_start': {
@@ -70,9 +89,13 @@ export function createAnthropicModelClient(options: AnthropicModelClientOptions)
               break;
           }
         }
-        yield { type: 'message-end', stopReason, usage, requestId };
+        // No message_stop. SDK 1.14's MessageStream iterator ends quietly when an error (an SSE
+        // `error` event, a dropped connection) arrives while no read is pending; the stream's end
+        // promise still carries that error, so surface it — an answer cut short is never "complete".
+        await stream.done();
+        throw new ModelCallError('model_connection_lost', 'The model stream ended before message_stop', true, { requestId });
       } catch (error) {
-        throw toModelCallError(error, signal.aborted);
+        throw toModelCallError(error, signal.aborted, requestId);
       }
     },
   };

@@ -1,3 +1,5 @@
+import type { DeliveryErrorCode } from '../../core/errors.js';
+
 /** Slack's error code and retry hint, read from whatever the WebClient threw. */
 export interface SlackErrorInfo {
   /** Slack's `error` string (`not_in_channel`, `ratelimited` …) or a transport code. */
@@ -17,4 +19,26 @@ export function readSlackError(error: unknown): SlackErrorInfo {
   if (value?.original?.code) return { code: value.original.code };
   if (value?.code) return { code: value.code };
   return { code: 'unknown_error' };
+}
+
+/** The delivery error code for a Slack error code (what the core and the user's words branch on). */
+export function deliveryCodeFor(slackCode: string): DeliveryErrorCode {
+  switch (slackCode) {
+    case 'not_in_channel':
+      return 'delivery_not_in_channel';
+    case 'channel_not_found':
+    case 'is_archived':
+      return 'delivery_channel_not_found';
+    case 'invalid_auth':
+    case 'account_inactive':
+    case 'token_revoked':
+    case 'not_authed':
+      return 'delivery_auth_failed';
+    case 'ratelimited':
+      return 'delivery_rate_limited';
+    case 'stopped_by_user':
+      return 'delivery_stopped_by_user';
+    default:
+      return 'delivery_failed';
+  }
 }

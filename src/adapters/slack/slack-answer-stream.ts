@@ -1,12 +1,17 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../core/conversation/ports.js';
-import { DeliveryError, type DeliveryErrorCode } from '../../core/errors.js';
+import { DeliveryError } from '../../core/errors.js';
+import { formatStoppedNotice } from '../../core/reply/describe-error-for-user.js';
 import type { DeliveryHooks, ReplyTarget } from '../../core/reply/reply-sink.js';
+import type { RetryOffer } from '../../core/reply/turn-event.js';
 import { fenceMarker, findOpenFence } from './markdown-fences.js';
-import { markdownToMrkdwn } from './markdown-to-mrkdwn.js';
-import { readSlackError } from './read-slack-error.js';
-import { callSlack, fatalSlackCodes } from './slack-call.js';
-import { splitMarkdown } from './split-markdown.js';
+import { planStreamChunk, type StreamAge } from './plan-stream-chunk.js';
+import { deliveryCodeFor, readSlackError } from './read-slack-error.js';
+import { buildRetryActions } from './retry-button.js';
+import { PacedSendQueue } from './paced-send-queue.js';
+import { fatalSlackCodes } from './slack-call.js';
+import { SlackFallbackMessage } from './slack-fallback-message.js';
+import { SlackThreadPoster } from './slack-thread-poster.js';
 
 /** Tuning for one streamed answer. */
 export interface SlackAnswerStreamOptions {
@@ -16,14 +21,25 @@ export interface SlackAnswerStreamOptions {
   hooks: DeliveryHooks;
   /** Minimum time between Slack calls once the first words are out. */
   flushIntervalMs: number;
-  /** Characters per message before continuing in a new one (Slack's markdown limit is 12,000). */
+  /** Characters per message before continuing in a new one (default 10,000; one call carries ≤ 12,000). */
   maxMessageChars?: number;
-  /** Rotate to a new message before Slack expires a stream (~5 min). */
+  /** Past this length a message ends at the next paragraph or code-block end (default 80 % of the maximum). */
+  softMessageChars?: number;
+  /**
+   * Age after which a message ends at the next clean break (default 4 min); up to 30 s later it
+   * ends wherever it is. Keep it ≤ 4.5 min: Slack expires a stream after ~5.
+   */
   maxStreamAgeMs?: number;
   /** Characters per message in the post-and-update fallback. */
   maxFallbackChars?: number;
   onSlackError?: (method: string, code: string) => void;
   now?: () => number;
+}
+
+/** How an answer ends: a notice appended after it, and optionally a Retry button. */
+export interface AnswerEnding {
+  notice?: string;
+  retry?: RetryOffer;
 }
 
 /** Slack's per-call limit for `markdown_text`. */
@@ -33,31 +49,18 @@ interface OpenMessage {
   ts: string;
   text: string;
   startedAt: number;
-}
-
-function deliveryCodeFor(slackCode: string): DeliveryErrorCode {
-  switch (slackCode) {
-    case 'not_in_channel':
-      return 'delivery_not_in_channel';
-    case 'channel_not_found':
-    case 'is_archived':
-      return 'delivery_channel_not_found';
-    case 'invalid_auth':
-    case 'account_inactive':
-    case 'token_revoked':
-    case 'not_authed':
-      return 'delivery_auth_failed';
-    default:
-      return 'delivery_failed';
-  }
+  /** The next text goes to a new message. */
+  full: boolean;
 }
 
 /**
  * One answer being shown in a Slack thread. The first words go out the moment they arrive
- * (`chat.startStream`); after that, text is batched and sent at most every
- * `flushIntervalMs`. Long answers and old streams continue in a new message (closing and
- * reopening an open code block). When Slack refuses native streaming, the answer is posted
- * and updated instead, rendered as mrkdwn.
+ * (`chat.startStream`); after that, text is batched and sent at most every `flushIntervalMs`,
+ * one Slack call at a time (a serial chain), so a slow or rate-limited call holds back only
+ * this answer while its text keeps buffering. Long or old messages end at a clean break and
+ * the answer continues in a new message in the thread (an unavoidable cut inside a code block
+ * closes and reopens the fence). When Slack refuses native streaming, the answer is posted and
+ * updated instead, rendered as mrkdwn.
  */
 export class SlackAnswerStream {
   /** Model text that reached Slack. */
@@ -69,22 +72,33 @@ export class SlackAnswerStream {
   private pending = '';
   private reopenPrefix = '';
   private current?: OpenMessage;
-  private mode: 'native' | 'fallback' = 'native';
-  private fallbackText = '';
-  private chain: Promise<void> = Promise.resolve();
-  private timer?: NodeJS.Timeout;
-  private lastSendAt = 0;
+  /** Set once Slack refused native streaming: the answer is posted and updated instead. */
+  private fallback?: SlackFallbackMessage;
+  /** Every Slack call of this answer runs on this queue, one at a time; it also paces the sends. */
+  private readonly queue: PacedSendQueue;
+  private closed = false;
   private statusShown = false;
+  private readonly poster: SlackThreadPoster;
   private readonly now: () => number;
   private readonly maxMessageChars: number;
+  private readonly softMessageChars: number;
   private readonly maxStreamAgeMs: number;
   private readonly maxFallbackChars: number;
 
   constructor(private readonly options: SlackAnswerStreamOptions) {
     this.now = options.now ?? Date.now;
-    this.maxMessageChars = options.maxMessageChars ?? 10_000;
+    this.maxMessageChars = Math.min(options.maxMessageChars ?? 10_000, 40_000);
+    this.softMessageChars = options.softMessageChars ?? Math.floor(this.maxMessageChars * 0.8);
     this.maxStreamAgeMs = options.maxStreamAgeMs ?? 4 * 60 * 1000;
     this.maxFallbackChars = options.maxFallbackChars ?? 3_500;
+    this.poster = new SlackThreadPoster({ client: options.client, target: options.target, logger: options.logger, onSlackError: options.onSlackError });
+    this.queue = new PacedSendQueue({
+      send: () => this.send(),
+      // The fallback edits one message over and over: at most about once a second.
+      intervalMs: () => (this.fallback ? Math.max(options.flushIntervalMs, 1000) : options.flushIntervalMs),
+      onError: (error) => this.fail(error),
+      now: this.now,
+    });
   }
 
   /** True once any message of this answer exists in Slack. */
@@ -92,230 +106,176 @@ export class SlackAnswerStream {
     return this.messageTs.length > 0;
   }
 
-  /** Shows a status ("is thinking…") in the thread until the first words arrive. */
-  async showStatus(status: string): Promise<void> {
-    if (this.started) return;
-    this.statusShown = true;
-    await this.setStatus(status);
+  /**
+   * Shows a status ("is thinking…", "Claude is busy, retrying…") in the thread until the first
+   * words go out. It runs on the answer's queue, so it can never land after them (a status
+   * shown over the answer); once text went out it is skipped.
+   */
+  showStatus(status: string): Promise<void> {
+    const textStarted = () => this.queue.lastSendAt !== undefined || this.closed;
+    if (textStarted()) return Promise.resolve();
+    return this.queue.run(async () => {
+      if (textStarted()) return;
+      this.statusShown = true;
+      await this.poster.setStatus(status);
+    });
   }
 
   /** Adds model text; it is sent now (first words) or with the next batch. */
   push(text: string): void {
-    if (this.stoppedByUser || this.failure) return;
+    if (this.closed || this.stoppedByUser || this.failure || text === '') return;
     this.pending += text;
-    this.schedule();
+    this.queue.request();
   }
 
-  /** Sends everything still buffered, appends `notice`, and closes the answer. */
-  async finish(notice?: string): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.enqueueSend();
-    await this.enqueue(() => this.close(notice));
+  /** Sends everything still buffered, appends the ending, and closes the answer. Later pushes are ignored. */
+  async finish(ending: AnswerEnding = {}): Promise<void> {
+    if (this.closed) return this.queue.run(async () => undefined);
+    this.closed = true;
+    this.queue.cancel();
+    await this.queue.sendNow();
+    await this.queue.run(() => this.close(ending));
   }
 
-  private schedule(): void {
-    if (this.timer) return;
-    const interval = this.mode === 'fallback' ? Math.max(this.options.flushIntervalMs, 1000) : this.options.flushIntervalMs;
-    const wait = this.started ? Math.max(0, this.lastSendAt + interval - this.now()) : 0;
-    if (wait === 0) {
-      void this.enqueueSend();
-      return;
-    }
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.enqueueSend();
-    }, wait);
+  private canSend(): boolean {
+    return !this.stoppedByUser && this.failure === undefined;
   }
 
-  private enqueueSend(): Promise<void> {
-    return this.enqueue(() => (this.mode === 'native' ? this.sendNative() : this.sendFallback()));
-  }
-
-  private enqueue(step: () => Promise<void>): Promise<void> {
-    this.chain = this.chain.then(step).catch((error: unknown) => {
-      this.fail(error, 'answer stream step failed');
-    });
-    return this.chain;
+  private send(): Promise<void> {
+    return this.fallback ? this.sendFallback(this.fallback) : this.sendNative();
   }
 
   private async sendNative(): Promise<void> {
-    while (this.pending !== '' && !this.stoppedByUser && !this.failure && this.mode === 'native') {
+    // Only the text pending when this send began: text arriving during its calls waits for the next paced send.
+    let unsent = this.pending.length;
+    while (unsent > 0 && this.pending !== '' && this.canSend() && !this.fallback) {
       const message = this.current;
-      if (message && (this.now() - message.startedAt > this.maxStreamAgeMs || message.text.length >= this.maxMessageChars)) {
-        await this.rotate();
+      if (message?.full) {
+        await this.rotate(message);
         continue;
       }
-      const room = Math.min(maxCallChars - this.reopenPrefix.length, this.maxMessageChars - (message?.text.length ?? 0));
-      const chunk = this.takeChunk(room);
-      this.lastSendAt = this.now();
-      if (message) await this.append(message, chunk);
-      else await this.start(chunk);
+      const prefix = message ? '' : this.reopenPrefix;
+      const plan = planStreamChunk({
+        messageText: message ? message.text : prefix,
+        pending: this.pending,
+        callRoom: maxCallChars - prefix.length,
+        maxMessageChars: this.maxMessageChars,
+        softMessageChars: this.softMessageChars,
+        age: message ? this.ageOf(message) : 'fresh',
+      });
+      if (plan.text === '') {
+        if (!message) break;
+        message.full = true;
+        continue;
+      }
+      this.pending = this.pending.slice(plan.text.length);
+      unsent -= plan.text.length;
+      if (message) await this.append(message, plan.text);
+      else await this.start(plan.text);
+      if (plan.endsMessage && this.current && !this.fallback) this.current.full = true;
     }
   }
 
-  /** Takes up to `room` characters of pending text, cutting at a readable boundary when short of room. */
-  private takeChunk(room: number): string {
-    if (this.pending.length <= room) {
-      const all = this.pending;
-      this.pending = '';
-      return all;
-    }
-    const [head = ''] = splitMarkdownHead(this.pending, room);
-    this.pending = this.pending.slice(head.length);
-    // The message is full after this chunk: the next loop rotates.
-    return head;
+  private ageOf(message: OpenMessage): StreamAge {
+    const age = this.now() - message.startedAt;
+    // Time allowed to reach a clean break before ending the message wherever it is.
+    const grace = Math.min(30_000, Math.max(1_000, this.maxStreamAgeMs / 4));
+    if (age >= this.maxStreamAgeMs + grace) return 'overdue';
+    return age >= this.maxStreamAgeMs ? 'due' : 'fresh';
   }
 
   private async start(chunk: string): Promise<void> {
-    const { target } = this.options;
     const text = this.reopenPrefix + chunk;
+    let ts: string;
     try {
-      const response = await this.call<{ ts: string }>('chat.startStream', {
-        channel: target.channelId,
-        thread_ts: target.threadTs,
-        markdown_text: text,
-        ...(target.isDirectMessage ? {} : { recipient_user_id: target.recipientUserId, recipient_team_id: target.teamId }),
-        username: target.agent.displayName,
-        ...(target.agent.iconEmoji ? { icon_emoji: target.agent.iconEmoji } : {}),
-      });
-      this.reopenPrefix = '';
-      this.current = { ts: response.ts, text, startedAt: this.now() };
-      this.messageStarted(response.ts);
-      this.deliveredText += chunk;
+      ts = await this.poster.startStream(text);
     } catch (error) {
       const { code } = readSlackError(error);
       if (fatalSlackCodes.has(code) || code === 'ratelimited') throw error;
       this.options.logger.warn({ code }, 'native streaming refused; falling back to post and update');
-      this.mode = 'fallback';
+      this.fallback = new SlackFallbackMessage(this.poster, this.maxFallbackChars, (started) => this.messageStarted(started));
+      // The reopened fence (if any) keeps a code block open across the switch; it is not model text.
       this.pending = chunk + this.pending;
-      await this.sendFallback();
+      const prefix = this.reopenPrefix;
+      this.reopenPrefix = '';
+      await this.sendFallback(this.fallback, prefix);
+      return;
     }
+    this.reopenPrefix = '';
+    this.current = { ts, text, startedAt: this.now(), full: false };
+    this.messageStarted(ts);
+    this.deliveredText += chunk;
   }
 
   private async append(message: OpenMessage, chunk: string): Promise<void> {
-    try {
-      await this.call('chat.appendStream', { channel: this.options.target.channelId, ts: message.ts, markdown_text: chunk });
+    const result = await this.poster.appendStream(message.ts, chunk);
+    if (result === 'ok') {
       message.text += chunk;
       this.deliveredText += chunk;
-    } catch (error) {
-      const { code } = readSlackError(error);
-      if (code === 'message_not_in_streaming_state') {
-        // Slack expired the stream: continue in a new message with nothing lost.
-        this.options.logger.info({ messageTs: message.ts }, 'stream expired; continuing in a new message');
-        this.reopenPrefix = reopenFor(message.text);
-        this.current = undefined;
-        this.pending = chunk + this.pending;
-        return;
-      }
-      if (code === 'stopped_by_user') {
-        this.stopRequested();
-        return;
-      }
-      throw error;
-    }
-  }
-
-  private async rotate(): Promise<void> {
-    const message = this.current;
-    if (!message) return;
-    const open = findOpenFence(message.text);
-    this.current = undefined;
-    this.reopenPrefix = open ? `${open}\n` : '';
-    await this.stopStream(message, open ? `\n${fenceMarker(open)}` : undefined);
-  }
-
-  private async stopStream(message: OpenMessage, finalText?: string): Promise<void> {
-    try {
-      await this.call('chat.stopStream', {
-        channel: this.options.target.channelId,
-        ts: message.ts,
-        ...(finalText ? { markdown_text: finalText } : {}),
-      });
-    } catch (error) {
-      const { code } = readSlackError(error);
-      if (code === 'stopped_by_user') this.stopRequested();
-      else if (code !== 'message_not_in_streaming_state') throw error;
-    }
-  }
-
-  private async sendFallback(): Promise<void> {
-    if (this.pending === '' || this.failure) return;
-    this.fallbackText += this.pending;
-    this.deliveredText += this.pending;
-    this.pending = '';
-    await this.renderFallback(this.fallbackText);
-  }
-
-  /** Shows `markdown` as the current fallback message(s), splitting at readable boundaries. */
-  private async renderFallback(markdown: string): Promise<void> {
-    const parts = splitMarkdown(markdown, this.maxFallbackChars);
-    const { target } = this.options;
-    for (const [index, part] of parts.entries()) {
-      const isLast = index === parts.length - 1;
-      const text = markdownToMrkdwn(part);
-      this.lastSendAt = this.now();
-      if (this.current) {
-        await this.call('chat.update', { channel: target.channelId, ts: this.current.ts, text });
-        this.current.text = part;
-      } else {
-        const response = await this.call<{ ts: string }>('chat.postMessage', {
-          channel: target.channelId,
-          thread_ts: target.threadTs,
-          text,
-          username: target.agent.displayName,
-          ...(target.agent.iconEmoji ? { icon_emoji: target.agent.iconEmoji } : {}),
-        });
-        this.current = { ts: response.ts, text: part, startedAt: this.now() };
-        this.messageStarted(response.ts);
-      }
-      if (!isLast) {
-        this.current = undefined;
-      }
-    }
-    // Keep only the text of the message still being updated.
-    this.fallbackText = parts.at(-1) ?? '';
-  }
-
-  private async close(notice?: string): Promise<void> {
-    if (this.failure) return;
-    const { target } = this.options;
-    if (this.stoppedByUser) return;
-    const suffix = notice ? (this.deliveredText === '' ? notice : `\n\n${notice}`) : '';
-    if (this.mode === 'fallback') {
-      if (suffix !== '') await this.renderFallback(this.fallbackText + suffix);
-      return;
-    }
-    if (this.current) {
-      const message = this.current;
+    } else if (result === 'expired') {
+      // Slack expired the stream: continue in a new message with nothing lost.
+      this.options.logger.info({ messageTs: message.ts }, 'stream expired; continuing in a new message');
+      this.reopenPrefix = reopenFor(message.text);
       this.current = undefined;
-      await this.stopStream(message, suffix || undefined);
-      return;
+      this.pending = chunk + this.pending;
+    } else {
+      this.stopRequested();
     }
-    if (suffix !== '') {
-      const response = await this.call<{ ts: string }>('chat.postMessage', {
-        channel: target.channelId,
-        thread_ts: target.threadTs,
-        text: markdownToMrkdwn(suffix),
-        username: target.agent.displayName,
-        ...(target.agent.iconEmoji ? { icon_emoji: target.agent.iconEmoji } : {}),
-      });
-      this.messageTs.push(response.ts);
-      return;
-    }
-    if (this.statusShown) await this.setStatus('');
   }
 
-  private async setStatus(status: string): Promise<void> {
-    try {
-      await this.call('assistant.threads.setStatus', {
-        channel_id: this.options.target.channelId,
-        thread_ts: this.options.target.threadTs,
-        status,
-      });
-    } catch (error) {
-      this.options.logger.debug({ code: readSlackError(error).code }, 'could not set thread status');
+  /** Ends the message (closing an open code block) so the answer continues in a new one. */
+  private async rotate(message: OpenMessage): Promise<void> {
+    this.current = undefined;
+    this.reopenPrefix = reopenFor(message.text);
+    const open = findOpenFence(message.text);
+    const closing = open ? `${message.text.endsWith('\n') ? '' : '\n'}${fenceMarker(open)}` : undefined;
+    await this.stopStream(message, closing);
+  }
+
+  /** Stops a stream; false when Slack had already ended it (expired, or stopped by the person). */
+  private async stopStream(message: OpenMessage, markdown?: string, blocks?: unknown[]): Promise<boolean> {
+    const result = await this.poster.stopStream(message.ts, markdown, blocks);
+    if (result === 'stopped_by_user') this.stopRequested();
+    return result === 'ok';
+  }
+
+  private async sendFallback(fallback: SlackFallbackMessage, prefix = ''): Promise<void> {
+    if (this.pending === '' || !this.canSend()) return;
+    const text = this.pending;
+    this.pending = '';
+    await fallback.append(prefix + text);
+    this.deliveredText += text;
+  }
+
+  private async close(ending: AnswerEnding): Promise<void> {
+    if (this.failure) return;
+    if (this.stoppedByUser) {
+      await this.postFollowUp(formatStoppedNotice());
+      return;
     }
+    const { notice, retry } = ending;
+    const blocks = retry ? [buildRetryActions(retry)] : undefined;
+    if (this.fallback) {
+      // The notice goes below the answer; with a Retry button it is its own message.
+      if (notice && blocks) await this.postFollowUp(notice, blocks);
+      else if (notice) await this.fallback.append(`\n\n${notice}`);
+      return;
+    }
+    const message = this.current;
+    if (message) {
+      this.current = undefined;
+      const stopped = await this.stopStream(message, notice ? `\n\n${notice}` : undefined, blocks);
+      if (this.stoppedByUser) await this.postFollowUp(formatStoppedNotice());
+      else if (!stopped && notice) await this.postFollowUp(notice, blocks);
+      return;
+    }
+    if (notice) await this.postFollowUp(notice, blocks);
+    else if (this.statusShown) await this.poster.setStatus('');
+  }
+
+  /** A new message in the thread (notices, the Retry button): the last message can take no more. */
+  private async postFollowUp(notice: string, blocks?: unknown[]): Promise<void> {
+    this.messageTs.push(await this.poster.postMessage(notice, blocks));
   }
 
   private messageStarted(ts: string): void {
@@ -327,30 +287,30 @@ export class SlackAnswerStream {
     if (this.stoppedByUser) return;
     this.stoppedByUser = true;
     this.pending = '';
-    this.options.logger.info({}, 'stopped by user in Slack');
+    this.current = undefined;
+    this.queue.cancel();
+    this.options.logger.info({ deliveredChars: this.deliveredText.length }, 'stopped by user in Slack');
     this.options.hooks.onStopRequested();
   }
 
-  private fail(error: unknown, message: string): void {
+  private fail(error: unknown): void {
     const { code } = readSlackError(error);
-    this.failure = new DeliveryError(deliveryCodeFor(code), `Slack refused the answer: ${code}`, { slackCode: code }, { cause: error });
+    const method = this.poster.failedMethod;
+    if (this.failure) {
+      this.options.logger.warn({ code, method }, 'another Slack call failed after the answer was refused');
+      return;
+    }
+    const channel = this.options.target.channelId;
+    this.failure = new DeliveryError(deliveryCodeFor(code), `Slack refused the answer: ${code}`, { slackCode: code, channel, method }, { cause: error });
     this.pending = '';
-    this.options.logger.error({ code, channel: this.options.target.channelId }, message);
+    this.queue.cancel();
+    this.options.logger.error(
+      { code, deliveryCode: this.failure.code, method, channel, deliveredChars: this.deliveredText.length },
+      `Slack refused the answer (${code})`,
+    );
+    // Nothing more can be shown: stop paying for tokens nobody will see.
+    this.options.hooks.onStopRequested();
   }
-
-  private call<T = unknown>(method: string, args: Record<string, unknown>): Promise<T> {
-    return callSlack<T>(this.options.client, method, args, { logger: this.options.logger, onError: this.options.onSlackError });
-  }
-}
-
-/** First chunk of `text` of at most `room` characters, cut at a readable boundary. */
-function splitMarkdownHead(text: string, room: number): string[] {
-  const window = text.slice(0, room);
-  for (const separator of ['\n\n', '\n', ' ']) {
-    const index = window.lastIndexOf(separator);
-    if (index > room / 2) return [window.slice(0, index + separator.length)];
-  }
-  return [window];
 }
 
 /** The fence to reopen in a new message when `text` ends inside a code block. */
@@ -358,4 +318,3 @@ function reopenFor(text: string): string {
   const open = findOpenFence(text);
   return open ? `${open}\n` : '';
 }
-

@@ -1,5 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../core/conversation/ports.js';
+import type { DeliveryError } from '../../core/errors.js';
+import { describeErrorForUser } from '../../core/reply/describe-error-for-user.js';
 import type { DeliveryHooks, DeliveryReport, ReplySink, ReplyTarget } from '../../core/reply/reply-sink.js';
 import type { TurnEvent } from '../../core/reply/turn-event.js';
 import { markdownToMrkdwn } from './markdown-to-mrkdwn.js';
@@ -13,6 +15,7 @@ export interface SlackReplySinkOptions {
   logger: Logger;
   flushIntervalMs: number;
   maxMessageChars?: number;
+  /** Rotate a streaming message to a new one after this long (Slack expires streams at ~5 min). */
   maxStreamAgeMs?: number;
   onSlackError?: (method: string, code: string) => void;
 }
@@ -28,9 +31,56 @@ export function createSlackReplySink(options: SlackReplySinkOptions): ReplySink 
     };
   }
 
+  function loggerFor(target: ReplyTarget): Logger {
+    return options.logger.child({
+      channel: target.channelId,
+      thread: target.threadTs,
+      agent: target.agent.name,
+      ...(target.turnId ? { turnId: target.turnId } : {}),
+    });
+  }
+
+  /**
+   * Tells the asker when Slack refused the whole answer, where anything can still be shown:
+   * a DM when the bot cannot post in the channel, an ephemeral note for other refusals, and
+   * nothing (a log line only) when Slack rejects the bot's own credentials.
+   */
+  async function reportUndeliverable(target: ReplyTarget, failure: DeliveryError, logger: Logger): Promise<void> {
+    const text = `⚠️ ${describeErrorForUser(failure)}`;
+    const context = { code: failure.details.slackCode, deliveryCode: failure.code };
+    try {
+      switch (failure.code) {
+        case 'delivery_auth_failed':
+        case 'delivery_stopped_by_user':
+          logger.error(context, 'answer not delivered and the asker cannot be told (Slack rejected the bot)');
+          return;
+        case 'delivery_not_in_channel':
+        case 'delivery_channel_not_found':
+          if (target.isDirectMessage) {
+            logger.error(context, 'answer not delivered and the asker cannot be told (the DM is closed to the bot)');
+            return;
+          }
+          // Posting to a user id lands in the bot's DM with them (Messages tab).
+          await callSlack(client, 'chat.postMessage', { channel: target.recipientUserId, text, ...face(target) }, { logger, maxAttempts: 2 });
+          logger.warn({ ...context, notified: 'direct-message' }, 'told the asker by DM that the answer could not be posted');
+          return;
+        default:
+          await callSlack(
+            client,
+            'chat.postEphemeral',
+            { channel: target.channelId, user: target.recipientUserId, thread_ts: target.threadTs, text },
+            { logger, maxAttempts: 2 },
+          );
+          logger.warn({ ...context, notified: 'ephemeral' }, 'told the asker privately that the answer could not be posted');
+      }
+    } catch (error) {
+      logger.error({ ...context, notifyCode: readSlackError(error).code }, 'could not tell the asker that the answer was not delivered');
+    }
+  }
+
   return {
     async deliver(target: ReplyTarget, events: AsyncIterable<TurnEvent>, hooks: DeliveryHooks): Promise<DeliveryReport> {
-      const logger = options.logger.child({ channel: target.channelId, thread: target.threadTs, agent: target.agent.name });
+      const logger = loggerFor(target);
       const stream = new SlackAnswerStream({
         client,
         target,
@@ -41,7 +91,6 @@ export function createSlackReplySink(options: SlackReplySinkOptions): ReplySink 
         onSlackError: options.onSlackError,
         hooks,
       });
-      let finished = false;
       for await (const event of events) {
         switch (event.type) {
           case 'status':
@@ -51,16 +100,15 @@ export function createSlackReplySink(options: SlackReplySinkOptions): ReplySink 
             stream.push(event.text);
             break;
           case 'turn-end':
-            await stream.finish(event.notice);
-            finished = true;
+            await stream.finish({ notice: event.notice });
             break;
           case 'turn-error':
-            await stream.finish(stream.stoppedByUser ? undefined : event.notice);
-            finished = true;
+            await stream.finish({ notice: event.notice, retry: event.retry });
             break;
         }
       }
-      if (!finished) await stream.finish();
+      await stream.finish();
+      if (stream.failure) await reportUndeliverable(target, stream.failure, logger);
       return {
         deliveredText: stream.deliveredText,
         messageTs: stream.messageTs,

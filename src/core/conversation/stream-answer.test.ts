@@ -370,6 +370,31 @@ describe('streamAnswer', () => {
     expect(outcome.status).toBe('failed');
   });
 
+  it('offers a retry with failures that trying again may fix, never with rejected requests or stops', async () => {
+    const retryOffer = { turnId: 'C1-1.0', teamId: 'T1', threadTs: '1.0', question: 'hi' };
+    const midAnswer = await run(fakeModel(async function* () {
+      yield { type: 'text-delta', text: 'Half' } as ModelEvent;
+      throw new ModelCallError('model_connection_lost', 'dropped', true);
+    }), { retryOffer });
+    expect(turnError(midAnswer.events)).toMatchObject({ retryable: true, retry: retryOffer });
+
+    const rejected = await run(fakeModel(failWith('model_auth_failed', false)), { retryOffer });
+    expect(turnError(rejected.events).retry).toBeUndefined();
+
+    const controller = new AbortController();
+    const stopped = await run(fakeModel(textThenHang('Some')), { retryOffer, signal: controller.signal }, (event) => {
+      if (event.type === 'text-delta') controller.abort();
+    });
+    expect(turnError(stopped.events).retry).toBeUndefined();
+  });
+
+  it('gives up at once when the server asks for a wait longer than the remaining budget', async () => {
+    const model = fakeModel(failWith('model_overloaded', true, 30_000), answer('never'));
+    const { events, attempts } = await run(model, { retryBudgetMs: 1000 });
+    expect(attempts).toEqual([1]);
+    expect(turnError(events).error.code).toBe('model_overloaded');
+  });
+
   it('produces exactly one terminal event, always last', async () => {
     const scenarios: FakeModel[] = [
       fakeModel(answer('ok')),

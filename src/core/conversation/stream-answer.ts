@@ -1,7 +1,7 @@
 import { CrewError, ModelCallError } from '../errors.js';
 import type { ModelClient, ModelEvent, ModelRequest, ModelUsage } from '../model/model-client.js';
 import { describeErrorForUser, formatInterruptionNotice } from '../reply/describe-error-for-user.js';
-import type { TurnEvent } from '../reply/turn-event.js';
+import type { RetryOffer, TurnEvent } from '../reply/turn-event.js';
 import type { Logger } from './ports.js';
 import { sleep } from './sleep.js';
 
@@ -26,6 +26,8 @@ export interface StreamAnswerOptions {
   onError?: (error: CrewError) => void;
   /** Called when the first text delta arrives. */
   onFirstToken?: () => void;
+  /** Offered with a failure that trying again may fix (the sink shows e.g. a Retry button). */
+  retryOffer?: RetryOffer;
 }
 
 /** How the answer ended, read by the turn runner after the stream is consumed. */
@@ -45,10 +47,17 @@ function toCrewError(error: unknown, signal: AbortSignal): CrewError {
   return new ModelCallError('model_connection_lost', 'Unexpected model failure', true, {}, { cause: error });
 }
 
+/** Wait before the next attempt: the server's `retry-after` when given, else jittered exponential backoff. */
 function backoffMs(attempt: number, error: ModelCallError): number {
-  if (error.retryAfterMs !== undefined) return error.retryAfterMs;
+  if (error.retryAfterMs !== undefined) return Math.max(0, error.retryAfterMs);
   const base = Math.min(1000 * 2 ** (attempt - 1), 8000);
   return base / 2 + Math.random() * (base / 2);
+}
+
+/** The thread status while waiting to try the model again. */
+function formatRetryStatus(code: string, delayMs: number, nextAttempt: number, maxAttempts: number): string {
+  const why = code === 'model_connection_lost' || code === 'model_stalled' ? 'lost the connection to Claude' : 'Claude is busy';
+  return `is waiting: ${why}, retrying in ${Math.max(1, Math.ceil(delayMs / 1000))} s (try ${nextAttempt} of ${maxAttempts})…`;
 }
 
 /** Pulls the next event, failing with `model_stalled` when none arrives in time. */
@@ -122,13 +131,14 @@ export async function* streamAnswer(options: StreamAnswerOptions, outcome: Answe
         attempt < maxAttempts;
       if (canRetry) {
         const delay = backoffMs(attempt, error);
+        // A wait that would overrun the budget (e.g. a long retry-after) ends the retries now.
         if (waitedMs + delay <= options.retryBudgetMs) {
           waitedMs += delay;
-          options.logger.warn({ code: error.code, attempt, delayMs: Math.round(delay) }, 'model busy, retrying');
-          yield {
-            type: 'status',
-            text: `is waiting for Claude (busy), retrying in ${Math.ceil(delay / 1000)} s (try ${attempt + 1} of ${maxAttempts})…`,
-          };
+          options.logger.warn(
+            { code: error.code, attempt, delayMs: Math.round(delay), requestId: error.details.requestId, status: error.details.status },
+            'model busy, retrying',
+          );
+          yield { type: 'status', text: formatRetryStatus(error.code, delay, attempt + 1, maxAttempts) };
           if (await sleep(delay, options.signal)) continue;
         }
       }
@@ -141,11 +151,13 @@ export async function* streamAnswer(options: StreamAnswerOptions, outcome: Answe
       outcome.status = outcome.text === '' ? 'failed' : 'interrupted';
       outcome.usage ??= emptyUsage;
       const retryable = finalError instanceof ModelCallError ? finalError.retryable : true;
+      const offerRetry = retryable && !options.signal.aborted && options.retryOffer !== undefined;
       yield {
         type: 'turn-error',
         error: finalError,
         notice: outcome.text === '' ? `⚠️ ${describeErrorForUser(finalError)}` : formatInterruptionNotice(finalError),
         retryable,
+        ...(offerRetry ? { retry: options.retryOffer } : {}),
       };
       return;
     } finally {

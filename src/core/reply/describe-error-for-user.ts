@@ -25,6 +25,18 @@ export function describeErrorForUser(error: unknown): string {
       return 'The answer was stopped.';
     case 'store_unavailable':
       return 'I cannot reach my memory store right now, so I cannot answer safely. Please try again in a minute.';
+    case 'delivery_not_in_channel':
+      return `I couldn't post my answer in ${channelOf(error)}: I'm not a member of that channel. Invite me there (\`/invite\` and my name) and ask again.`;
+    case 'delivery_channel_not_found':
+      return `I couldn't post my answer in ${channelOf(error)}: the channel is archived, gone, or closed to me.`;
+    case 'delivery_auth_failed':
+      return 'Slack rejected the crew’s credentials, so the answer could not be posted. An admin needs to reinstall or reconfigure the bot.';
+    case 'delivery_rate_limited':
+      return 'Slack is rate-limiting me right now, so the answer could not be posted in full. Please ask again in a minute.';
+    case 'delivery_stopped_by_user':
+      return 'Stopped — the answer above is incomplete.';
+    case 'delivery_failed':
+      return 'Slack would not accept my answer. Please try again.';
     case 'turn_attempts_exhausted':
       return 'I tried to answer this several times and kept failing. Please ask again.';
     case 'agent_not_found': {
@@ -37,6 +49,16 @@ export function describeErrorForUser(error: unknown): string {
       }
       return 'Something went wrong on my side while answering. Please try again in a moment.';
   }
+}
+
+function channelOf(error: CrewError): string {
+  const channel = error.details.channel;
+  return typeof channel === 'string' && /^[CGD][A-Z0-9]+$/.test(channel) ? `<#${channel}>` : 'that conversation';
+}
+
+/** Posted after an answer the person stopped in Slack (the stopped message takes no more text). */
+export function formatStoppedNotice(): string {
+  return `⏹️ _${describeErrorForUser(new CrewError('delivery_stopped_by_user', 'Stopped by the user'))}_`;
 }
 
 /** Appended after partial text when an answer is cut short. */

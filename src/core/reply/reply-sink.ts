@@ -10,6 +10,8 @@ export interface ReplyTarget {
   isDirectMessage: boolean;
   /** The agent's face in Slack. */
   agent: { name: string; displayName: string; iconEmoji?: string };
+  /** The turn being answered (for logs). */
+  turnId?: string;
 }
 
 /** What happened while delivering one answer. */
@@ -28,7 +30,7 @@ export interface DeliveryReport {
 export interface DeliveryHooks {
   /** A new reply message was created (persist it so a re-run can mark it abandoned). */
   onMessageStarted(ts: string): void;
-  /** The person asked to stop: abort the model. */
+  /** The answer cannot go on (the person pressed Stop, or Slack refused it): abort the model. */
   onStopRequested(): void;
 }
 

@@ -1,0 +1,119 @@
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../../core/conversation/ports.js';
+import type { ReplyTarget } from '../../core/reply/reply-sink.js';
+import { markdownToMrkdwn } from './markdown-to-mrkdwn.js';
+import { readSlackError } from './read-slack-error.js';
+import { callSlack } from './slack-call.js';
+
+/** How a call on an open stream went: Slack may have ended the stream (expired) or the person pressed Stop. */
+export type StreamCallResult = 'ok' | 'expired' | 'stopped_by_user';
+
+/** Options of {@link SlackThreadPoster}. */
+export interface SlackThreadPosterOptions {
+  client: WebClient;
+  target: ReplyTarget;
+  logger: Logger;
+  onSlackError?: (method: string, code: string) => void;
+}
+
+/**
+ * Slack calls for one reply thread, as the agent (name and icon), with our retry rules.
+ * Remembers the method of the last failed call, for the error log.
+ */
+export class SlackThreadPoster {
+  /** Method of the most recent call that failed. */
+  failedMethod?: string;
+
+  constructor(private readonly options: SlackThreadPosterOptions) {}
+
+  get target(): ReplyTarget {
+    return this.options.target;
+  }
+
+  /** Calls a Web API method (rate limits wait `Retry-After`, bounded; see `callSlack`). */
+  async call<T = unknown>(method: string, args: Record<string, unknown>): Promise<T> {
+    try {
+      return await callSlack<T>(this.options.client, method, args, { logger: this.options.logger, onError: this.options.onSlackError });
+    } catch (error) {
+      this.failedMethod = method;
+      throw error;
+    }
+  }
+
+  /** Starts a streaming reply in the thread (addressed to the asker outside DMs). Returns its ts. */
+  async startStream(markdown: string): Promise<string> {
+    const { target } = this.options;
+    const response = await this.call<{ ts: string }>('chat.startStream', {
+      channel: target.channelId,
+      thread_ts: target.threadTs,
+      markdown_text: markdown,
+      ...(target.isDirectMessage ? {} : { recipient_user_id: target.recipientUserId, recipient_team_id: target.teamId }),
+      ...this.face(),
+    });
+    return response.ts;
+  }
+
+  /** Appends to a streaming reply. */
+  appendStream(ts: string, markdown: string): Promise<StreamCallResult> {
+    return this.streamCall('chat.appendStream', { channel: this.options.target.channelId, ts, markdown_text: markdown });
+  }
+
+  /** Ends a streaming reply, with optional last words and blocks shown below it. */
+  stopStream(ts: string, markdown?: string, blocks?: unknown[]): Promise<StreamCallResult> {
+    return this.streamCall('chat.stopStream', {
+      channel: this.options.target.channelId,
+      ts,
+      ...(markdown ? { markdown_text: markdown } : {}),
+      ...(blocks ? { blocks } : {}),
+    });
+  }
+
+  private async streamCall(method: string, args: Record<string, unknown>): Promise<StreamCallResult> {
+    try {
+      await this.call(method, args);
+      return 'ok';
+    } catch (error) {
+      const { code } = readSlackError(error);
+      if (code === 'message_not_in_streaming_state') return 'expired';
+      if (code === 'stopped_by_user') return 'stopped_by_user';
+      throw error;
+    }
+  }
+
+  /** The agent's face: `username` and `icon_emoji`. */
+  face(): Record<string, string> {
+    const { agent } = this.options.target;
+    return { username: agent.displayName, ...(agent.iconEmoji ? { icon_emoji: agent.iconEmoji } : {}) };
+  }
+
+  /** Posts a new message in the thread (Markdown rendered as mrkdwn); with `blocks`, the text shows above them. Returns its ts. */
+  async postMessage(markdown: string, blocks?: unknown[]): Promise<string> {
+    const text = markdownToMrkdwn(markdown);
+    const response = await this.call<{ ts: string }>('chat.postMessage', {
+      channel: this.options.target.channelId,
+      thread_ts: this.options.target.threadTs,
+      text,
+      ...(blocks ? { blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, ...blocks] } : {}),
+      ...this.face(),
+    });
+    return response.ts;
+  }
+
+  /** Replaces a message's text (Markdown rendered as mrkdwn). */
+  async updateMessage(ts: string, markdown: string): Promise<void> {
+    await this.call('chat.update', { channel: this.options.target.channelId, ts, text: markdownToMrkdwn(markdown) });
+  }
+
+  /** Sets (or with '' clears) the thread's status line; failures only matter for logs. */
+  async setStatus(status: string): Promise<void> {
+    try {
+      await this.call('assistant.threads.setStatus', {
+        channel_id: this.options.target.channelId,
+        thread_ts: this.options.target.threadTs,
+        status,
+      });
+    } catch (error) {
+      this.options.logger.debug({ code: readSlackError(error).code }, 'could not set thread status');
+    }
+  }
+}
