@@ -73,8 +73,8 @@ export const environmentSchema = z
     MODEL_RETRY_BUDGET_MS: positiveInteger(45_000),
     /** On SIGTERM, how long in-flight answers may finish before they are interrupted. */
     SHUTDOWN_DEADLINE_MS: positiveInteger(20_000),
-    /** Answers running at once per process. */
-    TURN_CONCURRENCY: positiveInteger(64),
+    /** Answers running at once per process (one process streams 500 at once with event-loop delay p99 < 100 ms: see the README's benchmark). */
+    TURN_CONCURRENCY: positiveInteger(256),
     /** Slack stream flush interval once the first words are out. */
     STREAM_FLUSH_INTERVAL_MS: positiveInteger(800),
     /** Age after which a streaming Slack message continues in a new one (Slack expires streams at ~5 min). */

@@ -62,7 +62,7 @@ describe('loadConfig', () => {
       maxStoredTurns: 200,
       maxQuestionChars: 20_000,
     });
-    expect(config.runtime).toEqual({ shutdownDeadlineMs: 20_000, turnConcurrency: 64, streamFlushIntervalMs: 800 });
+    expect(config.runtime).toEqual({ shutdownDeadlineMs: 20_000, turnConcurrency: 256, streamFlushIntervalMs: 800 });
   });
 
   it('runs in socket mode when SLACK_APP_TOKEN is set, without needing a signing secret', () => {

@@ -1,13 +1,22 @@
 import type { ModelMessage } from '../model/model-client.js';
-import { estimateTokens } from './estimate-tokens.js';
+import { calibrateTokenEstimator, hasMeasuredSize, MESSAGE_FRAMING_TOKENS, type TokenEstimator } from './estimate-tokens.js';
+import { selectKeptExchanges } from './select-kept-exchanges.js';
 import type { StoredTurn } from './thread-state.js';
 
 /** Options for fitting history to the model's input budget. */
 export interface HistoryBudget {
-  /** Most input tokens (system + history + question) a turn may send. */
+  /** Most input tokens (system + history + question) a turn may send (`HISTORY_TOKEN_BUDGET`). */
   inputTokenBudget: number;
   /** Tokens of the system prompt (counted against the budget). */
   systemTokens: number;
+  /** The model's context window; input is also kept under `contextWindowTokens − maxOutputTokens`. */
+  contextWindowTokens?: number;
+  /** Output tokens reserved in the context window. */
+  maxOutputTokens?: number;
+  /** Share of the input limit freed at once when exchanges must be left out (default 0.25). */
+  trimStep?: number;
+  /** Estimator for text without a model count (default: calibrated on the thread's answers). */
+  estimator?: TokenEstimator;
 }
 
 /** What `buildModelMessages` decided. */
@@ -15,92 +24,101 @@ export interface BuiltMessages {
   messages: ModelMessage[];
   /** Stored turns left out to fit the budget. */
   omittedTurns: number;
-  /** Estimated input tokens of what is sent. */
+  /** Input tokens of what is sent, counted as described on {@link buildModelMessages}. */
   estimatedInputTokens: number;
+  /** The limit the history was fitted to: min(budget, context window − output). */
+  inputLimit: number;
 }
 
-interface TurnPair {
+interface Exchange {
   question: StoredTurn;
   answer: StoredTurn;
   tokens: number;
 }
 
-/** Token weight of a stored turn: the model's own count when known, else a conservative estimate. */
-function weighTurn(turn: StoredTurn): number {
-  return estimateTokens(turn.text);
+const DEFAULT_TRIM_STEP = 0.25;
+const INTERRUPTED_NOTE = '\n\n[This answer was interrupted before it was complete.]';
+
+/** Tokens of a stored answer as it will be re-sent: the model's own count when it is known. */
+function weighAnswer(answer: StoredTurn, estimator: TokenEstimator): number {
+  if (hasMeasuredSize(answer)) return answer.outputTokens + MESSAGE_FRAMING_TOKENS;
+  return estimator.estimate(renderAnswer(answer));
 }
 
-function pairTurns(turns: StoredTurn[]): TurnPair[] {
-  const pairs: TurnPair[] = [];
+function pairTurns(turns: readonly StoredTurn[], estimator: TokenEstimator): Exchange[] {
+  const exchanges: Exchange[] = [];
   for (let index = 0; index + 1 < turns.length; index += 2) {
     const question = turns[index];
     const answer = turns[index + 1];
     if (question?.role !== 'user' || answer?.role !== 'assistant') continue;
-    pairs.push({ question, answer, tokens: weighTurn(question) + weighTurn(answer) });
+    exchanges.push({ question, answer, tokens: estimator.estimate(question.text) + weighAnswer(answer, estimator) });
   }
-  return pairs;
+  return exchanges;
 }
 
 function renderAnswer(answer: StoredTurn): string {
-  if (answer.status === 'interrupted') {
-    return `${answer.text}\n\n[This answer was interrupted before it was complete.]`;
-  }
-  return answer.text;
+  return answer.status === 'interrupted' ? `${answer.text}${INTERRUPTED_NOTE}` : answer.text;
+}
+
+function omissionNote(exchanges: number): string {
+  return `[${exchanges} earlier exchange(s) in this thread were left out to fit the context budget; the conversation continues below.]\n\n`;
+}
+
+/** The input limit: the configured budget, and never more than the model's window minus the answer. */
+export function inputLimitOf(budget: HistoryBudget): number {
+  const window = budget.contextWindowTokens;
+  if (window === undefined) return budget.inputTokenBudget;
+  return Math.min(budget.inputTokenBudget, window - (budget.maxOutputTokens ?? 0));
 }
 
 /**
  * Turns a thread's stored history plus the new question into model messages that fit the
- * budget. Keeps the first exchange (it usually frames the thread) and as many of the most
- * recent exchanges as fit; when exchanges are left out, a note tells the agent so.
- * The last history message carries a cache breakpoint so the next turn reads this prefix
- * from the prompt cache; nothing time-dependent goes into the messages, so the prefix is
- * byte-identical from turn to turn while no exchange is dropped.
+ * input limit (see {@link selectKeptExchanges}: the first exchange and the most recent ones,
+ * trimmed in coarse steps), with a note where exchanges were left out.
+ *
+ * Token counts: an answer weighs what the model reported for it (`outputTokens`, exact — the
+ * same text re-sent as input tokenizes the same) plus framing; questions, notes and answers
+ * without a count use the thread-calibrated estimate (never below 1 token per 3 characters).
+ *
+ * Cache breakpoints (`cacheBreakpoint`, at most 3 — the system prompt is the 4th): the end of
+ * the first exchange (stable for the whole thread, so it survives a trim), the last history
+ * message, and the new question, so the next turn — whose messages start with exactly this
+ * turn's messages — reads all of this request from the prompt cache. Nothing time-dependent goes
+ * into the messages.
  */
 export function buildModelMessages(turns: StoredTurn[], question: string, budget: HistoryBudget): BuiltMessages {
-  const pairs = pairTurns(turns);
-  const questionTokens = estimateTokens(question);
-  let remaining = budget.inputTokenBudget - budget.systemTokens - questionTokens;
+  const estimator = budget.estimator ?? calibrateTokenEstimator(turns);
+  const exchanges = pairTurns(turns, estimator);
+  const inputLimit = inputLimitOf(budget);
+  const questionTokens = estimator.estimate(question);
+  const noteTokens = estimator.estimate(omissionNote(exchanges.length));
+  const { keepFirst, cut } = selectKeptExchanges({
+    weights: exchanges.map((exchange) => exchange.tokens),
+    room: inputLimit - budget.systemTokens - questionTokens,
+    noteTokens,
+    chunkTokens: Math.floor(inputLimit * (budget.trimStep ?? DEFAULT_TRIM_STEP)),
+  });
 
-  const kept: TurnPair[] = [];
-  let keepFirst = false;
-  const first = pairs[0];
-  if (first && first.tokens <= remaining) {
-    keepFirst = true;
-    remaining -= first.tokens;
-  }
-  const recent: TurnPair[] = [];
-  for (let index = pairs.length - 1; index >= (keepFirst ? 1 : 0); index -= 1) {
-    const pair = pairs[index];
-    if (!pair || pair.tokens > remaining) break;
-    recent.unshift(pair);
-    remaining -= pair.tokens;
-  }
-  if (keepFirst && first) kept.push(first);
-  kept.push(...recent);
+  const first = keepFirst ? exchanges.slice(0, 1) : [];
+  const recent = exchanges.slice(1 + cut);
+  const kept = [...first, ...recent];
+  const omitted = exchanges.length - kept.length;
+  let estimatedInputTokens = budget.systemTokens + questionTokens + kept.reduce((sum, exchange) => sum + exchange.tokens, 0);
+  let pendingNote = omitted > 0 ? omissionNote(omitted) : '';
+  if (pendingNote !== '') estimatedInputTokens += noteTokens;
 
-  const omittedPairs = pairs.length - kept.length;
   const messages: ModelMessage[] = [];
-  kept.forEach((pair, index) => {
-    let questionText = pair.question.text;
-    const isFirstRecent = keepFirst ? index === 1 : index === 0;
-    if (omittedPairs > 0 && isFirstRecent) {
-      questionText = `[${omittedPairs} earlier exchange(s) in this thread were left out to fit the context budget.]\n\n${questionText}`;
-    }
-    messages.push({ role: 'user', content: questionText });
-    messages.push({ role: 'assistant', content: renderAnswer(pair.answer) });
+  kept.forEach((exchange, index) => {
+    // The note sits where the gap is: on the first exchange after the kept first one.
+    const noteHere = pendingNote !== '' && (index > 0 || !keepFirst);
+    messages.push({ role: 'user', content: noteHere ? `${pendingNote}${exchange.question.text}` : exchange.question.text });
+    if (noteHere) pendingNote = '';
+    messages.push({ role: 'assistant', content: renderAnswer(exchange.answer) });
+    if (index === 0 && keepFirst) (messages.at(-1) as ModelMessage).cacheBreakpoint = true;
   });
   const lastHistory = messages.at(-1);
   if (lastHistory) lastHistory.cacheBreakpoint = true;
+  messages.push({ role: 'user', content: `${pendingNote}${question}`, cacheBreakpoint: true });
 
-  let newQuestion = question;
-  if (omittedPairs > 0 && kept.length === (keepFirst ? 1 : 0)) {
-    newQuestion = `[${omittedPairs} earlier exchange(s) in this thread were left out to fit the context budget.]\n\n${question}`;
-  }
-  messages.push({ role: 'user', content: newQuestion });
-
-  return {
-    messages,
-    omittedTurns: omittedPairs * 2,
-    estimatedInputTokens: budget.inputTokenBudget - remaining,
-  };
+  return { messages, omittedTurns: omitted * 2, estimatedInputTokens, inputLimit };
 }

@@ -25,6 +25,36 @@ export interface ConversationStore {
   ping(): Promise<void>;
 }
 
+/** One earlier message of a chat thread, as context for the crew. */
+export interface EarlierThreadMessage {
+  /** Author's chat user id (`U…`), or the bot id for bot posts without a user. */
+  authorId: string;
+  /** True for messages posted by a bot or app (the crew included). */
+  isBot: boolean;
+  /** Text with chat markup already rendered readably. */
+  text: string;
+  /** Chat timestamp of the message. */
+  ts: string;
+}
+
+/** The earlier messages of a thread, as read (bounded) by a {@link ThreadHistoryReader}. */
+export interface EarlierThreadMessages {
+  /** The thread's root first (when read), then the most recent messages before the question, oldest first. */
+  messages: EarlierThreadMessage[];
+  /** Messages of the thread that were not included (over the reader's bounds). */
+  omittedCount: number;
+}
+
+/**
+ * Reads a thread's earlier messages from the chat platform. Used once, when the crew is first
+ * called into a thread that already has a conversation (the history then lives in the store;
+ * the platform is never re-read). Implementations bound the calls, messages and characters.
+ */
+export interface ThreadHistoryReader {
+  /** Messages of the thread posted before `beforeTs` (the question itself is excluded). */
+  readEarlierMessages(key: ThreadKey, beforeTs: string): Promise<EarlierThreadMessages>;
+}
+
 /** Records which deliveries were already taken, so Slack's retries and duplicate events run once. */
 export interface DeliveryGuard {
   /** Claims `id` for `ttlMs`. Returns true for the first claim, false when already claimed. */

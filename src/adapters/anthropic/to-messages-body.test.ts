@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelRequest } from '../../core/model/model-client.js';
+import { toMessagesBody } from './anthropic-model-client.js';
+
+function request(flags: boolean[]): ModelRequest {
+  return {
+    model: 'claude-sonnet-4-6',
+    system: 'You are an architect.',
+    maxTokens: 100,
+    messages: flags.map((cacheBreakpoint, index) => ({
+      role: index % 2 === 0 ? 'user' : 'assistant',
+      content: `message ${index}`,
+      ...(cacheBreakpoint ? { cacheBreakpoint } : {}),
+    })),
+  };
+}
+
+function breakpoints(body: ReturnType<typeof toMessagesBody>): string[] {
+  const found = body.system.filter((block) => block.cache_control).map(() => 'system');
+  body.messages.forEach((message, index) => {
+    const blocks = message.content as Array<{ cache_control?: unknown }>;
+    if (blocks.some((block) => block.cache_control)) found.push(`message ${index}`);
+  });
+  return found;
+}
+
+describe('toMessagesBody', () => {
+  it('caches the system prompt and the flagged messages', () => {
+    const body = toMessagesBody(request([false, true, false, true, true]));
+    expect(breakpoints(body)).toEqual(['system', 'message 1', 'message 3', 'message 4']);
+  });
+
+  it('never sends more than 4 breakpoints: the last flagged messages win', () => {
+    const body = toMessagesBody(request([true, true, true, true, true]));
+    expect(breakpoints(body)).toEqual(['system', 'message 2', 'message 3', 'message 4']);
+  });
+
+  it('sends every message as text blocks, so a message serializes the same with or without a breakpoint', () => {
+    const flagged = toMessagesBody(request([true])).messages[0];
+    const plain = toMessagesBody(request([false])).messages[0];
+    expect(plain).toEqual({ role: 'user', content: [{ type: 'text', text: 'message 0' }] });
+    expect(flagged).toEqual({ role: 'user', content: [{ type: 'text', text: 'message 0', cache_control: { type: 'ephemeral' } }] });
+  });
+
+  it('leaves every breakpoint out when prompt caching is off', () => {
+    const body = toMessagesBody(request([true, true, true]), { promptCaching: false });
+    expect(breakpoints(body)).toEqual([]);
+    expect(JSON.stringify(body)).not.toContain('cache_control');
+  });
+});

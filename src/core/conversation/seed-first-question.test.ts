@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { EarlierThreadMessages, Logger, ThreadHistoryReader } from './ports.js';
+import { renderEarlierMessages, seedFirstQuestion } from './seed-first-question.js';
+
+const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => quiet };
+const key = { teamId: 'T1', channelId: 'C1', threadTs: '100.000001' };
+
+function readerOf(result: EarlierThreadMessages | Error): ThreadHistoryReader & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    async readEarlierMessages(_key, beforeTs) {
+      calls.push(beforeTs);
+      if (result instanceof Error) throw result;
+      return result;
+    },
+  };
+}
+
+const earlier: EarlierThreadMessages = {
+  messages: [
+    { authorId: 'U1', isBot: false, text: 'Refunds time out', ts: '100.000001' },
+    { authorId: 'U2', isBot: false, text: 'Since the deploy', ts: '100.000300' },
+  ],
+  omittedCount: 4,
+};
+
+describe('seedFirstQuestion', () => {
+  it('puts the thread’s earlier messages in front of the first question, with who said what', async () => {
+    const reader = readerOf(earlier);
+    const text = await seedFirstQuestion({ reader, key, question: 'why?', messageTs: '100.000500', hasHistory: false, logger: quiet });
+    expect(reader.calls).toEqual(['100.000500']);
+    expect(text).toBe(
+      [
+        '[Earlier messages in this thread, before you were asked (oldest first):]',
+        '@U1: Refunds time out',
+        '[… 4 more earlier message(s) not shown]',
+        '@U2: Since the deploy',
+        '[End of earlier messages. The question to you follows.]',
+        '',
+        'why?',
+      ].join('\n'),
+    );
+  });
+
+  it('does not read the platform when the thread has history, or when the question started the thread', async () => {
+    const reader = readerOf(earlier);
+    expect(await seedFirstQuestion({ reader, key, question: 'q', messageTs: '100.000500', hasHistory: true, logger: quiet })).toBe('q');
+    expect(await seedFirstQuestion({ reader, key, question: 'q', messageTs: key.threadTs, hasHistory: false, logger: quiet })).toBe('q');
+    expect(await seedFirstQuestion({ reader, key, question: 'q', hasHistory: false, logger: quiet })).toBe('q');
+    expect(reader.calls).toEqual([]);
+  });
+
+  it('answers without context when the read fails or finds nothing', async () => {
+    expect(await seedFirstQuestion({ reader: readerOf(new Error('ratelimited')), key, question: 'q', messageTs: '100.2', hasHistory: false, logger: quiet })).toBe('q');
+    expect(await seedFirstQuestion({ reader: readerOf({ messages: [], omittedCount: 0 }), key, question: 'q', messageTs: '100.2', hasHistory: false, logger: quiet })).toBe('q');
+  });
+
+  it('marks bots and puts the gap first when the root was not read', () => {
+    const rendered = renderEarlierMessages(
+      { messages: [{ authorId: 'B1', isBot: true, text: 'Deployed', ts: '100.000900' }], omittedCount: 2 },
+      key.threadTs,
+    );
+    expect(rendered.split('\n').slice(1, 3)).toEqual(['[… 2 more earlier message(s) not shown]', '@B1 (bot): Deployed']);
+  });
+});
