@@ -1,21 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import { createAnthropicModelClient } from './adapters/anthropic/anthropic-model-client.js';
 import { createHttpServer } from './adapters/http/create-http-server.js';
 import { createCrewMetrics, type CrewMetrics } from './adapters/metrics/create-crew-metrics.js';
 import { createSlackRequestObserver } from './adapters/metrics/create-slack-request-observer.js';
-import { createMemoryConversationStore } from './adapters/memory/memory-conversation-store.js';
-import { createMemoryDeliveryGuard } from './adapters/memory/memory-delivery-guard.js';
-import { createMemoryRateLimiter } from './adapters/memory/memory-rate-limiter.js';
-import { createMemoryTurnQueue } from './adapters/memory/memory-turn-queue.js';
-import { createRedisConnection } from './adapters/redis/create-redis-connection.js';
-import { createRedisConversationStore } from './adapters/redis/redis-conversation-store.js';
-import { createRedisDeliveryGuard } from './adapters/redis/redis-delivery-guard.js';
-import { createRedisRateLimiter } from './adapters/redis/redis-rate-limiter.js';
-import { createRedisThreadLock } from './adapters/redis/redis-thread-lock.js';
-import { createRedisTurnQueue } from './adapters/redis/redis-turn-queue.js';
-import { redactRedisUrl } from './adapters/redis/redact-redis-url.js';
 import { createSlackAuthCheck } from './adapters/slack/create-slack-auth-check.js';
 import { createSlackApp } from './adapters/slack/create-slack-app.js';
 import { registerActionListeners } from './adapters/slack/listeners/register-action-listeners.js';
@@ -23,18 +11,16 @@ import { registerCrewCommand } from './adapters/slack/listeners/register-crew-co
 import { registerEventListeners } from './adapters/slack/listeners/register-event-listeners.js';
 import { createSlackReplySink } from './adapters/slack/slack-reply-sink.js';
 import { createSlackThreadReader } from './adapters/slack/slack-thread-reader.js';
-import type { Config } from './config/load-config.js';
-import { formatAgentFileProblem } from './core/agents/agent-file-error.js';
-import { createAgentRegistry, type AgentRegistry } from './core/agents/agent-registry.js';
-import { loadAgents } from './core/agents/load-agents.js';
+import { toTurnSettings, type Config } from './config/load-config.js';
+import type { AgentRegistry } from './core/agents/agent-registry.js';
 import { createQuestionHandler } from './core/conversation/create-question-handler.js';
 import { createQuestionIntake } from './core/conversation/create-question-intake.js';
 import { createTurnRunner } from './core/conversation/create-turn-runner.js';
-import type { Clock, ConversationStore, DeliveryGuard, Logger } from './core/conversation/ports.js';
-import type { RateLimiter } from './core/conversation/rate-limiter.js';
+import type { Clock, Logger } from './core/conversation/ports.js';
 import type { TurnQueue } from './core/conversation/turn-queue.js';
-import { CrewError } from './core/errors.js';
 import { describeErrorForUser } from './core/reply/describe-error-for-user.js';
+import { createStateBackend } from './wiring/create-state-backend.js';
+import { loadCrewRegistry } from './wiring/load-crew-registry.js';
 
 /** What the wiring needs from outside: config, a logger and (for tests) a clock. */
 export interface CrewOptions {
@@ -57,92 +43,6 @@ export interface Crew {
   stop(deadlineMs?: number): Promise<void>;
 }
 
-interface StateBackend {
-  store: ConversationStore;
-  guard: DeliveryGuard;
-  rateLimiter: RateLimiter;
-  queue: TurnQueue;
-  ping(): Promise<void>;
-  close(): Promise<void>;
-}
-
-function createStateBackend(options: CrewOptions, onJobFailed: (job: import('./core/conversation/turn-job.js').TurnJob, error: unknown) => Promise<void>): StateBackend {
-  const { config, logger } = options;
-  const clock = options.clock ?? { now: () => Date.now() };
-  if (!config.redisUrl) {
-    logger.warn(
-      {},
-      'REDIS_URL is not set: using the in-memory store. Thread memory and queued questions are lost on restart and not shared between replicas. Do not run this in production.',
-    );
-    const store = createMemoryConversationStore({ clock, retentionMs: config.conversation.retentionMs, maxTurns: config.conversation.maxStoredTurns });
-    return {
-      store,
-      guard: createMemoryDeliveryGuard({ clock }),
-      rateLimiter: createMemoryRateLimiter({ clock }),
-      queue: createMemoryTurnQueue({ logger, concurrency: config.runtime.turnConcurrency, onJobFailed }),
-      ping: () => store.ping(),
-      close: async () => undefined,
-    };
-  }
-  const keyPrefix = options.redisKeyPrefix ?? config.redisKeyPrefix;
-  const redis = createRedisConnection({ url: config.redisUrl, connectionName: 'crew', logger });
-  // The last connection error says why Redis is unreachable better than a failed PING does.
-  let connectionError: string | undefined;
-  redis.on('error', (error: Error) => (connectionError = error.message));
-  redis.on('ready', () => (connectionError = undefined));
-  const blocking = (): Redis =>
-    createRedisConnection({ url: config.redisUrl as string, connectionName: 'crew-queue', logger, commandTimeoutMs: 0 });
-  const store = createRedisConversationStore({
-    redis,
-    keyPrefix,
-    retentionMs: config.conversation.retentionMs,
-    maxTurns: config.conversation.maxStoredTurns,
-    logger,
-  });
-  const queue = createRedisTurnQueue({
-    redis,
-    keyPrefix,
-    threadLock: createRedisThreadLock({ redis, keyPrefix }),
-    logger,
-    createConnection: blocking,
-    concurrency: config.runtime.turnConcurrency,
-    onJobFailed,
-    clock,
-    lockTtlMs: config.queue.lockTtlMs,
-    // A crashed replica's turn is looked for at least once per lock lifetime.
-    reclaimIntervalMs: Math.min(5_000, config.queue.lockTtlMs),
-  });
-  return {
-    store,
-    guard: createRedisDeliveryGuard({ redis, keyPrefix }),
-    rateLimiter: createRedisRateLimiter({ redis, keyPrefix, clock }),
-    queue,
-    ping: async () => {
-      try {
-        await store.ping();
-      } catch (error) {
-        const cause = connectionError ?? (error instanceof Error ? error.message : String(error));
-        throw new Error(`Redis at ${redactRedisUrl(config.redisUrl as string)} is unreachable: ${cause}`);
-      }
-    },
-    close: async () => {
-      await redis.quit().catch(() => redis.disconnect());
-    },
-  };
-}
-
-async function loadRegistry(config: Config, logger: Logger): Promise<AgentRegistry> {
-  const loaded = await loadAgents(config.agentsDir);
-  for (const problem of loaded.problems) logger.error({ file: problem.file, field: problem.field, line: problem.line }, `agent file rejected: ${formatAgentFileProblem(problem)}`);
-  for (const warning of loaded.warnings) logger.warn({ file: warning.file }, `agent file note: ${formatAgentFileProblem(warning)}`);
-  if (loaded.agents.length === 0) {
-    throw new CrewError('no_agents', `No valid agent in ${config.agentsDir}: the crew cannot start without at least one agent.`);
-  }
-  const registry = createAgentRegistry(loaded.agents, { defaultAgentName: config.defaultAgent });
-  logger.info({ agents: loaded.agents.map((agent) => agent.name), defaultAgent: registry.defaultAgent().name }, 'crew loaded');
-  return registry;
-}
-
 /**
  * The one wiring point: loads the crew, builds the adapters (Redis or memory, Anthropic,
  * Slack), connects them to the core, and starts the HTTP server, the Slack connection and
@@ -151,7 +51,7 @@ async function loadRegistry(config: Config, logger: Logger): Promise<AgentRegist
 export async function startCrew(options: CrewOptions): Promise<Crew> {
   const { config, logger } = options;
   const clock = options.clock ?? { now: () => Date.now() };
-  const registry = await loadRegistry(config, logger);
+  const registry = await loadCrewRegistry(config, logger);
   // The queue is created below; metrics read it lazily.
   let queueRef: TurnQueue | undefined;
   const metrics = createCrewMetrics({
@@ -182,7 +82,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
   });
   slack.app.use(createSlackRequestObserver({ logger, observeAck: metrics.observeEventAck }));
 
-  const backend = createStateBackend(options, async (job, error) => {
+  const backend = createStateBackend({ config, logger, clock, redisKeyPrefix: options.redisKeyPrefix, onJobFailed: async (job, error) => {
     // The queue gave up on this job: tell the person instead of leaving silence.
     const agent = registry.defaultAgent();
     if (!job.threadTs) return;
@@ -199,7 +99,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
         `⚠️ ${describeErrorForUser(error)}`,
       )
       .catch((notifyError: unknown) => logger.error({ err: notifyError, turnId: job.id }, 'could not tell the user a turn failed'));
-  });
+  } });
   queueRef = backend.queue;
   const model = createAnthropicModelClient({
     apiKey: config.anthropic.apiKey,
@@ -215,14 +115,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     logger,
     observer: metrics.observer,
     threadReader: createSlackThreadReader({ client: slack.client, logger }),
-    settings: {
-      defaultModel: config.anthropic.defaultModel,
-      modelAliases: config.anthropic.modelAliases,
-      maxOutputTokens: config.anthropic.maxOutputTokens,
-      historyTokenBudget: config.conversation.historyTokenBudget,
-      stallTimeoutMs: config.anthropic.stallTimeoutMs,
-      retryBudgetMs: config.anthropic.retryBudgetMs,
-    },
+    settings: toTurnSettings(config),
   });
   const intake = createQuestionIntake({ guard: backend.guard, queue: backend.queue, logger });
   const botHandle = '@architect';

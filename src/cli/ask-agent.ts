@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createAnthropicModelClient } from '../adapters/anthropic/anthropic-model-client.js';
 import { createMemoryConversationStore } from '../adapters/memory/memory-conversation-store.js';
 import { createTerminalReplySink } from '../adapters/terminal/terminal-reply-sink.js';
-import type { Config } from '../config/load-config.js';
+import { toTurnSettings, type Config } from '../config/load-config.js';
 import { createAgentRegistry } from '../core/agents/agent-registry.js';
 import { loadAgents } from '../core/agents/load-agents.js';
 import { createTurnRunner } from '../core/conversation/create-turn-runner.js';
@@ -38,14 +38,7 @@ export async function askAgent(config: Config, agentName: string, question: stri
     clock: { now: () => Date.now() },
     logger,
     observer: { turnFinished: ({ outcome }) => void (failed = outcome !== 'answered') },
-    settings: {
-      defaultModel: config.anthropic.defaultModel,
-      modelAliases: config.anthropic.modelAliases,
-      maxOutputTokens: config.anthropic.maxOutputTokens,
-      historyTokenBudget: config.conversation.historyTokenBudget,
-      stallTimeoutMs: config.anthropic.stallTimeoutMs,
-      retryBudgetMs: config.anthropic.retryBudgetMs,
-    },
+    settings: toTurnSettings(config),
   });
   const id = randomUUID();
   await runner(

@@ -1,3 +1,4 @@
+import type { TurnSettings } from '../core/conversation/create-turn-runner.js';
 import { ConfigError } from '../core/errors.js';
 import { environmentSchema, type Environment } from './config-schema.js';
 
@@ -132,5 +133,17 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       userRateLimitPerMinute: env.USER_RATE_LIMIT_PER_MINUTE,
       userRateLimitBurst: env.USER_RATE_LIMIT_BURST ?? Math.max(1, env.USER_RATE_LIMIT_PER_MINUTE),
     },
+  };
+}
+
+/** The turn runner's settings, read from the config (shared by the bot and `crew ask`). */
+export function toTurnSettings(config: Config): TurnSettings {
+  return {
+    defaultModel: config.anthropic.defaultModel,
+    modelAliases: config.anthropic.modelAliases,
+    maxOutputTokens: config.anthropic.maxOutputTokens,
+    historyTokenBudget: config.conversation.historyTokenBudget,
+    stallTimeoutMs: config.anthropic.stallTimeoutMs,
+    retryBudgetMs: config.anthropic.retryBudgetMs,
   };
 }

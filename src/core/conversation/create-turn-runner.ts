@@ -17,6 +17,16 @@ import type { TurnJob } from './turn-job.js';
 import type { TurnObserver } from './turn-observer.js';
 import type { TurnJobContext, TurnJobRunner } from './turn-queue.js';
 
+/** Model and history settings of a turn (from config). */
+export interface TurnSettings {
+  defaultModel: string;
+  modelAliases: { sonnet: string; opus: string; haiku: string };
+  maxOutputTokens: number;
+  historyTokenBudget: number;
+  stallTimeoutMs: number;
+  retryBudgetMs: number;
+}
+
 /** Everything a turn needs; wired once in main. */
 export interface TurnRunnerOptions {
   registry: AgentRegistry;
@@ -28,14 +38,7 @@ export interface TurnRunnerOptions {
   observer?: TurnObserver;
   /** Reads a platform thread's earlier messages once, when the crew is first called into it mid-conversation. */
   threadReader?: ThreadHistoryReader;
-  settings: {
-    defaultModel: string;
-    modelAliases: { sonnet: string; opus: string; haiku: string };
-    maxOutputTokens: number;
-    historyTokenBudget: number;
-    stallTimeoutMs: number;
-    retryBudgetMs: number;
-  };
+  settings: TurnSettings;
 }
 
 function targetFor(job: TurnJob, threadTs: string, agent: Agent): ReplyTarget {

@@ -1,0 +1,106 @@
+import type { Redis } from 'ioredis';
+import { createMemoryConversationStore } from '../adapters/memory/memory-conversation-store.js';
+import { createMemoryDeliveryGuard } from '../adapters/memory/memory-delivery-guard.js';
+import { createMemoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
+import { createMemoryTurnQueue } from '../adapters/memory/memory-turn-queue.js';
+import { createRedisConnection } from '../adapters/redis/create-redis-connection.js';
+import { createRedisConversationStore } from '../adapters/redis/redis-conversation-store.js';
+import { createRedisDeliveryGuard } from '../adapters/redis/redis-delivery-guard.js';
+import { createRedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
+import { createRedisThreadLock } from '../adapters/redis/redis-thread-lock.js';
+import { createRedisTurnQueue } from '../adapters/redis/redis-turn-queue.js';
+import { redactRedisUrl } from '../adapters/redis/redact-redis-url.js';
+import type { Config } from '../config/load-config.js';
+import type { Clock, ConversationStore, DeliveryGuard, Logger } from '../core/conversation/ports.js';
+import type { RateLimiter } from '../core/conversation/rate-limiter.js';
+import type { TurnJob } from '../core/conversation/turn-job.js';
+import type { TurnQueue } from '../core/conversation/turn-queue.js';
+
+/** Where the crew keeps state: Redis when REDIS_URL is set, else process memory. */
+export interface StateBackend {
+  store: ConversationStore;
+  guard: DeliveryGuard;
+  rateLimiter: RateLimiter;
+  queue: TurnQueue;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What the state backend needs. */
+export interface StateBackendOptions {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  /** Overrides `config.redisKeyPrefix` (tests isolate themselves with a unique one). */
+  redisKeyPrefix?: string;
+  /** Called when the queue gives up on a job. */
+  onJobFailed: (job: TurnJob, error: unknown) => Promise<void>;
+}
+
+/**
+ * Builds the store, delivery guard, rate limiter and turn queue on Redis (production) or in
+ * memory (development, with a loud warning).
+ */
+export function createStateBackend(options: StateBackendOptions): StateBackend {
+  const { config, logger, clock, onJobFailed } = options;
+  if (!config.redisUrl) {
+    logger.warn(
+      {},
+      'REDIS_URL is not set: using the in-memory store. Thread memory and queued questions are lost on restart and not shared between replicas. Do not run this in production.',
+    );
+    const store = createMemoryConversationStore({ clock, retentionMs: config.conversation.retentionMs, maxTurns: config.conversation.maxStoredTurns });
+    return {
+      store,
+      guard: createMemoryDeliveryGuard({ clock }),
+      rateLimiter: createMemoryRateLimiter({ clock }),
+      queue: createMemoryTurnQueue({ logger, concurrency: config.runtime.turnConcurrency, onJobFailed }),
+      ping: () => store.ping(),
+      close: async () => undefined,
+    };
+  }
+  const keyPrefix = options.redisKeyPrefix ?? config.redisKeyPrefix;
+  const redis = createRedisConnection({ url: config.redisUrl, connectionName: 'crew', logger });
+  // The last connection error says why Redis is unreachable better than a failed PING does.
+  let connectionError: string | undefined;
+  redis.on('error', (error: Error) => (connectionError = error.message));
+  redis.on('ready', () => (connectionError = undefined));
+  const blocking = (): Redis =>
+    createRedisConnection({ url: config.redisUrl as string, connectionName: 'crew-queue', logger, commandTimeoutMs: 0 });
+  const store = createRedisConversationStore({
+    redis,
+    keyPrefix,
+    retentionMs: config.conversation.retentionMs,
+    maxTurns: config.conversation.maxStoredTurns,
+    logger,
+  });
+  const queue = createRedisTurnQueue({
+    redis,
+    keyPrefix,
+    threadLock: createRedisThreadLock({ redis, keyPrefix }),
+    logger,
+    createConnection: blocking,
+    concurrency: config.runtime.turnConcurrency,
+    onJobFailed,
+    clock,
+    lockTtlMs: config.queue.lockTtlMs,
+    // A crashed replica's turn is looked for at least once per lock lifetime.
+    reclaimIntervalMs: Math.min(5_000, config.queue.lockTtlMs),
+  });
+  return {
+    store,
+    guard: createRedisDeliveryGuard({ redis, keyPrefix }),
+    rateLimiter: createRedisRateLimiter({ redis, keyPrefix, clock }),
+    queue,
+    ping: async () => {
+      try {
+        await store.ping();
+      } catch (error) {
+        const cause = connectionError ?? (error instanceof Error ? error.message : String(error));
+        throw new Error(`Redis at ${redactRedisUrl(config.redisUrl as string)} is unreachable: ${cause}`);
+      }
+    },
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
