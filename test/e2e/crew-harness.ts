@@ -82,7 +82,17 @@ export async function startCrewHarness(options: HarnessOptions = {}): Promise<Cr
     },
   });
   const logger = createLogger({ level: config.log.level, format: 'json', destination });
-  const crew = await startCrew({ config, logger, redisKeyPrefix: redis?.prefix });
+  let crew: Crew;
+  try {
+    crew = await startCrew({ config, logger, redisKeyPrefix: redis?.prefix });
+  } catch (error) {
+    if (!options.shared) {
+      await slack.close();
+      await anthropic.close();
+      await redis?.cleanup();
+    }
+    throw error;
+  }
   if (options.mode === 'socket') await slack.socketConnected();
   const eventsUrl = `http://127.0.0.1:${crew.port}/slack/events`;
 
