@@ -64,7 +64,9 @@ export const environmentSchema = z
     /** Days a thread's state is kept after its last activity. */
     THREAD_RETENTION_DAYS: positiveInteger(30),
     /** Most turns (questions + answers) kept per thread; older pairs are dropped. */
-    MAX_STORED_TURNS: positiveInteger(200),
+    MAX_STORED_TURNS: positiveInteger(200).refine((value) => value >= 2 && value % 2 === 0, {
+      message: 'must be an even number of at least 2 (turns are kept in question/answer pairs)',
+    }),
     /** Longest question accepted, in characters; longer ones are trimmed with a note. */
     MAX_QUESTION_CHARS: positiveInteger(20_000),
     /** Abort a model stream when no token arrives for this long. */

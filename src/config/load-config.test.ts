@@ -65,6 +65,13 @@ describe('loadConfig', () => {
     expect(config.runtime).toEqual({ shutdownDeadlineMs: 20_000, turnConcurrency: 256, streamFlushIntervalMs: 800 });
   });
 
+  it('rejects an odd or too small MAX_STORED_TURNS, since history is kept in whole pairs', () => {
+    for (const value of ['7', '1']) {
+      expect(problemFor(configErrorOf({ ...httpEnv, MAX_STORED_TURNS: value }), 'MAX_STORED_TURNS')).toContain('even number of at least 2');
+    }
+    expect(loadConfig({ ...httpEnv, MAX_STORED_TURNS: '2' }).conversation.maxStoredTurns).toBe(2);
+  });
+
   it('runs in socket mode when SLACK_APP_TOKEN is set, without needing a signing secret', () => {
     const config = loadConfig(socketEnv);
     expect(config.slack.mode).toBe('socket');

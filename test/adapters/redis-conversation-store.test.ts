@@ -95,6 +95,37 @@ describe('createRedisConversationStore (Redis specifics)', () => {
     expect(await measureRoundTrips(redis, roundTrips, () => store.ping())).toEqual(one);
   });
 
+  it('trims past the cap in the same single round trip, keeping the first pair and refreshing both expiries', async () => {
+    const retentionMs = 7 * 24 * 60 * 60 * 1000;
+    const { store, context, roundTrips } = await setUp({ maxTurns: 4, retentionMs });
+    const key = createThreadKey();
+    const tag = formatThreadKey(key);
+    await store.bindAgent(key, 'agent', 1);
+    await store.appendTurns(key, [...createPair('t1'), ...createPair('t2')]);
+    await context.redis.pexpire(`${context.prefix}thread:${tag}`, 1000);
+    await context.redis.pexpire(`${context.prefix}turns:${tag}`, 1000);
+
+    const appendOverCap = () => store.appendTurns(key, [...createPair('t3'), ...createPair('t4')]);
+    expect(await measureRoundTrips(context.redis, roundTrips, appendOverCap)).toEqual({ reported: 1, writes: 1 });
+    const ids = (await store.getThread(key))!.turns.map((turn) => `${turn.turnId}:${turn.role}`);
+    expect(ids).toEqual(['t1:user', 't1:assistant', 't4:user', 't4:assistant']);
+    for (const storedKey of [`${context.prefix}thread:${tag}`, `${context.prefix}turns:${tag}`]) {
+      expect(await context.redis.pttl(storedKey), storedKey).toBeGreaterThan(retentionMs - 60_000);
+    }
+  });
+
+  it('trims past a malformed first record without keeping it or failing', async () => {
+    const logger = createRecordingLogger();
+    const { store, context } = await setUp({ maxTurns: 4, logger });
+    const key = createThreadKey();
+    await store.bindAgent(key, 'agent', 1);
+    await context.redis.rpush(`${context.prefix}turns:${formatThreadKey(key)}`, 'not json {');
+    await store.appendTurns(key, [...createPair('t1'), ...createPair('t2')]);
+    expect((await store.getThread(key))!.turns).toEqual([...createPair('t1'), ...createPair('t2')]);
+    await store.appendTurns(key, createPair('t3'));
+    expect((await store.getThread(key))!.turns).toEqual([...createPair('t1'), ...createPair('t3')]);
+  });
+
   it('lays a thread out as a hash and a list sharing the thread hash tag', async () => {
     const { store, context } = await setUp();
     const key = createThreadKey();

@@ -134,17 +134,27 @@ export function describeConversationStoreConformance(
       expect((await store.getThread(key))?.turns).toEqual(createPair('t1'));
     });
 
-    it('caps history at maxTurns, keeping the most recent whole pairs', async () => {
+    it('caps history at maxTurns, keeping the first pair and the most recent whole pairs', async () => {
       const { store } = await setUp({ maxTurns: 6 });
       const key = createThreadKey();
       await store.bindAgent(key, 'agent', 1);
       for (let index = 1; index <= 5; index += 1) {
         await store.appendTurns(key, createPair(`t${index}`));
       }
-      expect(turnIdsAndRoles((await store.getThread(key))!.turns)).toEqual(['t3:user', 't3:assistant', 't4:user', 't4:assistant', 't5:user', 't5:assistant']);
+      expect(turnIdsAndRoles((await store.getThread(key))!.turns)).toEqual(['t1:user', 't1:assistant', 't4:user', 't4:assistant', 't5:user', 't5:assistant']);
 
       await store.appendTurns(key, [...createPair('t6'), ...createPair('t7'), ...createPair('t8'), ...createPair('t9')]);
-      expect(turnIdsAndRoles((await store.getThread(key))!.turns)).toEqual(['t7:user', 't7:assistant', 't8:user', 't8:assistant', 't9:user', 't9:assistant']);
+      const turns = (await store.getThread(key))!.turns;
+      expect(turnIdsAndRoles(turns)).toEqual(['t1:user', 't1:assistant', 't8:user', 't8:assistant', 't9:user', 't9:assistant']);
+      expect(turns.slice(0, 2)).toEqual(createPair('t1'));
+    });
+
+    it('keeps the first pair of a single oversized append', async () => {
+      const { store } = await setUp({ maxTurns: 4 });
+      const key = createThreadKey();
+      await store.bindAgent(key, 'agent', 1);
+      await store.appendTurns(key, [...createPair('t1'), ...createPair('t2'), ...createPair('t3')]);
+      expect(turnIdsAndRoles((await store.getThread(key))!.turns)).toEqual(['t1:user', 't1:assistant', 't3:user', 't3:assistant']);
     });
 
     it('never leaves history starting with an answer when a lone question pushes it over the cap', async () => {
@@ -157,11 +167,57 @@ export function describeConversationStoreConformance(
       await store.appendTurns(key, [question!]);
       let turns = (await store.getThread(key))!.turns;
       expect(turns[0]?.role).toBe('user');
-      expect(turnIdsAndRoles(turns)).toEqual(['t2:user', 't2:assistant', 't3:user']);
+      expect(turnIdsAndRoles(turns)).toEqual(['t1:user', 't1:assistant', 't3:user']);
 
       await store.appendTurns(key, [answer!]);
       turns = (await store.getThread(key))!.turns;
-      expect(turnIdsAndRoles(turns)).toEqual(['t2:user', 't2:assistant', 't3:user', 't3:assistant']);
+      expect(turnIdsAndRoles(turns)).toEqual(['t1:user', 't1:assistant', 't3:user', 't3:assistant']);
+    });
+
+    it('keeps only the latest pair when the cap holds a single pair', async () => {
+      const { store } = await setUp({ maxTurns: 2 });
+      const key = createThreadKey();
+      await store.bindAgent(key, 'agent', 1);
+      await store.appendTurns(key, createPair('t1'));
+      await store.appendTurns(key, createPair('t2'));
+      expect(turnIdsAndRoles((await store.getThread(key))!.turns)).toEqual(['t2:user', 't2:assistant']);
+
+      const [question, answer] = createPair('t3');
+      await store.appendTurns(key, [question!]);
+      expect(turnIdsAndRoles((await store.getThread(key))!.turns)).toEqual(['t3:user']);
+      await store.appendTurns(key, [answer!]);
+      expect(turnIdsAndRoles((await store.getThread(key))!.turns)).toEqual(['t3:user', 't3:assistant']);
+
+      await store.appendTurns(key, [...createPair('t4'), ...createPair('t5')]);
+      expect(turnIdsAndRoles((await store.getThread(key))!.turns)).toEqual(['t5:user', 't5:assistant']);
+    });
+
+    it('trims a history whose first record is an answer without crashing, then keeps the first whole pair', async () => {
+      const { store } = await setUp({ maxTurns: 4 });
+      const key = createThreadKey();
+      await store.bindAgent(key, 'agent', 1);
+      const strayAnswer = createPair('t0')[1]!;
+      await store.appendTurns(key, [strayAnswer, ...createPair('t1')]);
+      expect(turnIdsAndRoles((await store.getThread(key))!.turns)).toEqual(['t0:assistant', 't1:user', 't1:assistant']);
+
+      // Over the cap with a malformed head: the oldest records go, and no answer is left first.
+      await store.appendTurns(key, createPair('t2'));
+      expect(turnIdsAndRoles((await store.getThread(key))!.turns)).toEqual(['t1:user', 't1:assistant', 't2:user', 't2:assistant']);
+
+      // The history now starts with a whole pair, which is kept from here on.
+      await store.appendTurns(key, createPair('t3'));
+      expect(turnIdsAndRoles((await store.getThread(key))!.turns)).toEqual(['t1:user', 't1:assistant', 't3:user', 't3:assistant']);
+    });
+
+    it('empties a history of answers only once it is over the cap', async () => {
+      const { store } = await setUp({ maxTurns: 2 });
+      const key = createThreadKey();
+      await store.bindAgent(key, 'agent', 1);
+      const answers = ['t1', 't2', 't3'].map((turnId) => createPair(turnId)[1]!);
+      await store.appendTurns(key, answers);
+      expect(await store.getThread(key)).toEqual({ agentName: 'agent', createdAt: 1, turns: [] });
+      await store.appendTurns(key, createPair('t4'));
+      expect(turnIdsAndRoles((await store.getThread(key))!.turns)).toEqual(['t4:user', 't4:assistant']);
     });
 
     it('forgets a thread once its retention has passed since the last write', async () => {

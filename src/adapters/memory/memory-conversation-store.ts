@@ -10,7 +10,11 @@ export interface MemoryConversationStoreOptions {
   clock?: Clock;
   /** A thread is forgotten this long after its last write. Default 30 days. */
   retentionMs?: number;
-  /** Most turns kept per thread; an even number so whole question/answer pairs are kept. Default 40. */
+  /**
+   * Most turns kept per thread; an even number so whole question/answer pairs are kept. Default 40.
+   * Past the cap the thread's first pair is kept and the oldest pairs after it are dropped; with a
+   * cap of 2 (one pair) the latest pair is kept instead.
+   */
   maxTurns?: number;
   /** Expired threads are also swept (besides being dropped when read) at most this often. Default 60 s. */
   sweepIntervalMs?: number;
@@ -30,8 +34,9 @@ interface ThreadEntry {
 
 /**
  * Creates an in-process ConversationStore (development and tests) that behaves like the Redis
- * one: first-wins binding, the same turn cap in whole pairs, and expiry `retentionMs` after the
- * last write, emulated with the injected clock. Turns are copied in and out, never shared.
+ * one: first-wins binding, the same turn cap in whole pairs (keeping the thread's first pair),
+ * and expiry `retentionMs` after the last write, emulated with the injected clock. Turns are
+ * copied in and out, never shared.
  */
 export function createMemoryConversationStore(options: MemoryConversationStoreOptions = {}): ConversationStore {
   const clock = options.clock ?? { now: () => Date.now() };
@@ -126,14 +131,23 @@ function sweepExpired(threads: Map<string, ThreadEntry>, now: number): void {
   }
 }
 
-/** Keeps the newest `maxTurns` turns; if that cut leaves an answer first, drops it too. */
+/**
+ * Trims to `maxTurns` in whole pairs, like the Redis append script. When the turns start with a
+ * question/answer pair and the cap holds more than one pair, that first pair stays (it frames the
+ * thread and anchors the prompt-cache prefix) and the oldest turns after it go; otherwise (cap of
+ * one pair — the latest exchange matters most then — or a malformed head) the oldest turns go.
+ * Either way the newest turns are kept up to the cap and no answer is left leading them.
+ */
 function trimToWholePairs(turns: StoredTurn[], maxTurns: number): StoredTurn[] {
   if (turns.length <= maxTurns) {
     return turns;
   }
-  const kept = turns.slice(-maxTurns);
-  const firstUser = kept.findIndex((turn) => turn.role === 'user');
-  return firstUser === -1 ? [] : kept.slice(firstUser);
+  const [first, second] = turns;
+  const keepFirstPair = maxTurns >= 4 && first?.role === 'user' && second !== undefined && second.role !== 'user';
+  const head = keepFirstPair ? turns.slice(0, 2) : [];
+  const newest = turns.slice(-(maxTurns - head.length));
+  const firstUser = newest.findIndex((turn) => turn.role === 'user');
+  return [...head, ...(firstUser === -1 ? [] : newest.slice(firstUser))];
 }
 
 /** Copies the known fields only, leaving out undefined ones (as a stored record would). */

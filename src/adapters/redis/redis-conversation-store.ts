@@ -13,7 +13,11 @@ export interface RedisConversationStoreOptions {
   keyPrefix?: string;
   /** Every key written expires this long after the last write. Default 30 days. */
   retentionMs?: number;
-  /** Most turns kept per thread; an even number so whole question/answer pairs are kept. Default 40. */
+  /**
+   * Most turns kept per thread; an even number so whole question/answer pairs are kept. Default 40.
+   * Past the cap the thread's first pair is kept and the oldest pairs after it are dropped; with a
+   * cap of 2 (one pair) the latest pair is kept instead.
+   */
   maxTurns?: number;
   /** Receives warnings about malformed stored records. */
   logger?: Logger;
@@ -44,21 +48,38 @@ const USER_RECORD_PREFIX = '{"r":"u",';
 
 /**
  * KEYS[1] turns list, KEYS[2] thread hash. ARGV[1] max turns, ARGV[2] retention ms,
- * ARGV[3..] encoded records. Appends, trims to the newest ARGV[1] records without ever leaving
- * an answer first, then refreshes the expiry of both keys. Atomic, one round trip.
+ * ARGV[3..] encoded records. Appends, then, over the cap, trims in whole pairs: when the list
+ * starts with a question/answer pair and the cap holds more than one pair, that first pair stays
+ * and the oldest records after it go (it frames the thread and anchors the prompt-cache prefix);
+ * otherwise (cap of one pair, or a malformed head) the oldest records go. Either way the newest
+ * records are kept up to the cap and no answer is left leading them. Then refreshes the expiry
+ * of both keys. Atomic, one round trip. "Answer" means any record that is not a user record.
  */
 const APPEND_TURNS_SCRIPT = `
 local turnsKey = KEYS[1]
+local function isUser(record)
+  return record ~= nil and record ~= false and string.sub(record, 1, ${USER_RECORD_PREFIX.length}) == '${USER_RECORD_PREFIX}'
+end
 for i = 3, #ARGV do
   redis.call('RPUSH', turnsKey, ARGV[i])
 end
 local maxTurns = tonumber(ARGV[1])
 if redis.call('LLEN', turnsKey) > maxTurns then
-  redis.call('LTRIM', turnsKey, -maxTurns, -1)
-  local first = redis.call('LINDEX', turnsKey, 0)
-  while first and string.sub(first, 1, ${USER_RECORD_PREFIX.length}) ~= '${USER_RECORD_PREFIX}' do
+  local head = {}
+  if maxTurns >= 4 then
+    local firstTwo = redis.call('LRANGE', turnsKey, 0, 1)
+    if #firstTwo == 2 and isUser(firstTwo[1]) and not isUser(firstTwo[2]) then
+      head = firstTwo
+    end
+  end
+  redis.call('LTRIM', turnsKey, -(maxTurns - #head), -1)
+  while true do
+    local first = redis.call('LINDEX', turnsKey, 0)
+    if not first or isUser(first) then break end
     redis.call('LPOP', turnsKey)
-    first = redis.call('LINDEX', turnsKey, 0)
+  end
+  if #head == 2 then
+    redis.call('LPUSH', turnsKey, head[2], head[1])
   end
 end
 redis.call('PEXPIRE', turnsKey, ARGV[2])
