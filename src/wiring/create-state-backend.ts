@@ -7,7 +7,6 @@ import { createRedisConnection } from '../adapters/redis/create-redis-connection
 import { createRedisConversationStore } from '../adapters/redis/redis-conversation-store.js';
 import { createRedisDeliveryGuard } from '../adapters/redis/redis-delivery-guard.js';
 import { createRedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
-import { createRedisThreadLock } from '../adapters/redis/redis-thread-lock.js';
 import { createRedisTurnQueue } from '../adapters/redis/redis-turn-queue.js';
 import { redactRedisUrl } from '../adapters/redis/redact-redis-url.js';
 import type { Config } from '../config/load-config.js';
@@ -76,7 +75,6 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
   const queue = createRedisTurnQueue({
     redis,
     keyPrefix,
-    threadLock: createRedisThreadLock({ redis, keyPrefix }),
     logger,
     createConnection: blocking,
     concurrency: config.runtime.turnConcurrency,

@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRedisThreadLock } from '../../src/adapters/redis/redis-thread-lock.js';
 import { createRedisTurnQueue, type RedisTurnQueue, type RedisTurnQueueOptions } from '../../src/adapters/redis/redis-turn-queue.js';
 import { formatThreadKey } from '../../src/core/conversation/thread-key.js';
 import type { TurnJob } from '../../src/core/conversation/turn-job.js';
@@ -23,7 +22,6 @@ describeTurnQueueConformance('redis turn queue', async (settings) => {
     ...settings,
     redis: context.redis,
     keyPrefix: context.prefix,
-    threadLock: createRedisThreadLock({ redis: context.redis, keyPrefix: context.prefix }),
     lockTtlMs: 1_000,
     reclaimIntervalMs: 200,
   });
@@ -57,7 +55,6 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     const queue = createRedisTurnQueue({
       redis,
       keyPrefix: context.prefix,
-      threadLock: createRedisThreadLock({ redis, keyPrefix: context.prefix }),
       logger: createRecordingLogger(),
       lockTtlMs: 600,
       reclaimIntervalMs: 200,
@@ -148,6 +145,36 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     await sleep(100);
     expect(runs).toHaveLength(3);
     expect(await context.redis.exists(listKeyOf('2.1'))).toBe(0);
+  });
+
+  it('runs a job stored in the older record layout (job first), with attempt + 1, then the next one', async () => {
+    const runs: RunRecord[] = [];
+    const job = makeTurnJob('legacy', '11.1', { progress: { rootTs: '11.5' } });
+    const legacyRecord = JSON.stringify({ job, attempt: 1, enqueuedAt: 1_700_000_000_000, startedAt: 1_700_000_000_500 });
+    await context.redis.rpush(listKeyOf('11.1'), legacyRecord);
+    const queue = createReplica();
+    await queue.enqueue(makeTurnJob('after', '11.1'));
+    queue.start(recorder(runs, 'only', async () => undefined));
+    await waitUntil('both ran', () => runs.length === 2 && runs.every((run) => run.endedAt !== undefined));
+    expect(runs.map((run) => [run.job.id, run.attempt])).toEqual([['legacy', 2], ['after', 1]]);
+    expect(runs[0]?.job.progress).toEqual({ rootTs: '11.5' });
+    await sleep(100);
+    expect(await context.redis.exists(listKeyOf('11.1'))).toBe(0);
+  });
+
+  it('marks a job started in its stored record (attempt, startedAt) without re-encoding the job', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const job = makeTurnJob('m1', '12.1', { text: 'ünïcödé "quotes" \\ and {"attempt":9,} inside' });
+    const queue = createReplica({ clock: { now: () => 1_700_000_123_456 } });
+    queue.start(() => held);
+    await queue.enqueue(job);
+    await waitUntil('started', () => queue.runningCount() === 1);
+    const stored = (await context.redis.lindex(listKeyOf('12.1'), 0)) ?? '';
+    expect(stored.startsWith('{"attempt":1,"startedAt":1700000123456,"enqueuedAt":1700000123456,"job":')).toBe(true);
+    expect(JSON.parse(stored)).toEqual({ attempt: 1, startedAt: 1_700_000_123_456, enqueuedAt: 1_700_000_123_456, job });
+    expect(await queue.waitingCount()).toBe(0);
+    release();
   });
 
   it('keeps a job aborted by stop queued, with its progress, for the next replica', async () => {

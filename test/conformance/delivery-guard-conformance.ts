@@ -89,6 +89,53 @@ export function describeDeliveryGuardConformance(name: string, makeGuard: () => 
       );
       expect(results.filter(Boolean)).toHaveLength(1);
     });
+
+    describe('claimAll', () => {
+      /** The guard's claimAll (every guard under this suite has one). */
+      const claimAllOf = (guard: DeliveryGuard) => {
+        if (!guard.claimAll) throw new Error('this guard has no claimAll');
+        return guard.claimAll.bind(guard);
+      };
+
+      it('claims every id at once when none was claimed', async () => {
+        const { guard } = await setUp();
+        const ids = [createDeliveryId(), createDeliveryId(), createDeliveryId()];
+        expect(await claimAllOf(guard)(ids, LONG_TTL_MS)).toEqual({ claimed: true });
+        for (const id of ids) expect(await guard.claim(id, LONG_TTL_MS)).toBe(false);
+      });
+
+      it('claims none and names the taken id when any was claimed', async () => {
+        const { guard } = await setUp();
+        const [free1, taken, free2] = [createDeliveryId(), createDeliveryId(), createDeliveryId()];
+        await guard.claim(taken, LONG_TTL_MS);
+        expect(await claimAllOf(guard)([free1, taken, free2], LONG_TTL_MS)).toEqual({ claimed: false, alreadyClaimedId: taken });
+        expect(await guard.claim(free1, LONG_TTL_MS)).toBe(true);
+        expect(await guard.claim(free2, LONG_TTL_MS)).toBe(true);
+      });
+
+      it('holds the claims for their ttl, and release frees one of them', async () => {
+        const { guard, elapse } = await setUp();
+        const ids = [createDeliveryId(), createDeliveryId()];
+        expect(await claimAllOf(guard)(ids, SHORT_TTL_MS)).toEqual({ claimed: true });
+        await guard.release(ids[1]!);
+        expect(await claimAllOf(guard)([ids[1]!], LONG_TTL_MS)).toEqual({ claimed: true });
+        await elapse(SHORT_TTL_MS + EXPIRY_MARGIN_MS);
+        expect(await guard.claim(ids[0]!, LONG_TTL_MS)).toBe(true);
+        expect(await guard.claim(ids[1]!, LONG_TTL_MS)).toBe(false);
+      });
+
+      it('grants exactly one of 20 concurrent claims of overlapping id sets', async () => {
+        const handle = await setUp();
+        const other = (await handle.connectAnotherClient?.()) ?? handle.guard;
+        const shared = createDeliveryId();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, index) =>
+            claimAllOf(index % 2 === 0 ? handle.guard : other)([createDeliveryId(), shared], LONG_TTL_MS),
+          ),
+        );
+        expect(results.filter((result) => result.claimed)).toHaveLength(1);
+      });
+    });
   });
 }
 

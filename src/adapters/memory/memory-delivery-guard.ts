@@ -29,19 +29,40 @@ export function createMemoryDeliveryGuard(options: MemoryDeliveryGuardOptions = 
     }
   }
 
+  /** True while `id` is claimed at `now` (like Redis, still held at exactly its expiry instant). */
+  function isHeld(id: string, now: number): boolean {
+    const expiresAt = claims.get(id);
+    return expiresAt !== undefined && now <= expiresAt;
+  }
+
+  function readClock(): number {
+    const now = clock.now();
+    if (now - lastSweepAt >= sweepIntervalMs) {
+      sweepExpired(now);
+    }
+    return now;
+  }
+
   return {
     async claim(id, ttlMs) {
-      const now = clock.now();
-      if (now - lastSweepAt >= sweepIntervalMs) {
-        sweepExpired(now);
-      }
-      const expiresAt = claims.get(id);
-      // Like Redis, a claim is still held at exactly its expiry instant.
-      if (expiresAt !== undefined && now <= expiresAt) {
+      const now = readClock();
+      if (isHeld(id, now)) {
         return false;
       }
       claims.set(id, now + Math.max(1, Math.ceil(ttlMs)));
       return true;
+    },
+
+    async claimAll(ids, ttlMs) {
+      const now = readClock();
+      const alreadyClaimedId = ids.find((id) => isHeld(id, now));
+      if (alreadyClaimedId !== undefined) {
+        return { claimed: false, alreadyClaimedId };
+      }
+      for (const id of ids) {
+        claims.set(id, now + Math.max(1, Math.ceil(ttlMs)));
+      }
+      return { claimed: true };
     },
 
     async release(id) {

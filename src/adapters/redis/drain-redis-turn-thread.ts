@@ -1,16 +1,18 @@
-import type { Redis } from 'ioredis';
 import type { Clock, HeldLock, Logger } from '../../core/conversation/ports.js';
 import type { TurnJob, TurnJobProgress } from '../../core/conversation/turn-job.js';
 import { TurnQueueError } from '../../core/conversation/turn-queue-error.js';
 import type { TurnJobRunner } from '../../core/conversation/turn-queue.js';
-import type { RedisTurnQueueScripts, ThreadListKeys } from './redis-turn-queue-scripts.js';
-import { parseStoredTurnJob, type StoredTurnJob } from './stored-turn-job.js';
+import type { RedisTurnQueueScripts, ThreadHead, ThreadHolder, ThreadListKeys } from './redis-turn-queue-scripts.js';
+import { encodeStoredTurnJob, parseStoredTurnJob, type StoredTurnJob } from './stored-turn-job.js';
 
 /** What {@link drainRedisTurnThread} needs; the thread lock is already held. */
 export interface RedisTurnDrainOptions {
-  redis: Redis;
   scripts: RedisTurnQueueScripts;
   keys: ThreadListKeys;
+  /** The lock's token and the wake-up entry the drain answers. */
+  holder: ThreadHolder;
+  /** The head as the claim left it. */
+  first: ThreadHead;
   lock: HeldLock;
   lockTtlMs: number;
   maxAttempts: number;
@@ -31,46 +33,98 @@ export interface RedisTurnDrainOptions {
 }
 
 /**
+ * How a drain ended: `released` when its last step released the lock and acknowledged the
+ * entry (the list was empty), `held` when the caller still has to (stop, lost head, crash).
+ */
+export type RedisTurnDrainEnd = 'released' | 'held';
+
+/** Lock renewal that can be held off while a step that may release the lock is in flight. */
+interface LockRenewal {
+  pause(): void;
+  resume(): void;
+  stop(): void;
+}
+
+/**
  * Runs the jobs of one thread, oldest first, while holding its lock, until the list is empty,
  * the queue stops, or the lock is lost. The lock is renewed every ttl/3 meanwhile. A job leaves
  * the list only after its runner settled without the signal having fired; a job whose signal
- * fired (shutdown or lost lock) stays at the head to be re-run. Throws on Redis errors.
+ * fired (shutdown or lost lock) stays at the head to be re-run. Removing a job, starting the
+ * next one and (when none is left) releasing the lock and acknowledging the entry are one
+ * script. Throws on Redis errors.
  */
-export async function drainRedisTurnThread(options: RedisTurnDrainOptions): Promise<void> {
-  const { redis, scripts, keys, logger } = options;
-  const stopRenewal = startLockRenewal(options);
+export async function drainRedisTurnThread(options: RedisTurnDrainOptions): Promise<RedisTurnDrainEnd> {
+  const { scripts, keys, holder, logger } = options;
+  const renewal = startLockRenewal(options);
   try {
-    while (options.shouldStartNext() && !options.controller.signal.aborted && !options.isHalted()) {
-      const raw = await redis.lindex(keys.listKey, 0);
-      if (raw === null) return;
-      const record = parseStoredTurnJob(raw);
-      if (record === undefined) {
-        logger.error({ listKey: keys.listKey }, 'Dropping an unreadable queued turn job');
-        if (!(await scripts.popHead(keys, raw, false))) return;
-        continue;
+    let head = options.first;
+    for (;;) {
+      if (options.isHalted()) return 'held';
+      const handled = await handleHead(options, head);
+      if (handled === undefined) return 'held';
+      const startNext = options.shouldStartNext() && !options.controller.signal.aborted && !options.isHalted();
+      if (options.isHalted()) return 'held';
+      renewal.pause();
+      const next = await scripts.finishHead(keys, holder, handled.raw, startNext, options.lockTtlMs);
+      renewal.resume();
+      // A job that ran is reported either way; an exhausted one only when this worker removed it.
+      const removed = next.kind !== 'lost';
+      if (handled.failure !== undefined && handled.job !== undefined && (handled.ran || removed)) {
+        await options.reportFailure(handled.job, handled.failure.error);
       }
-      if (record.attempt >= options.maxAttempts) {
-        if (!(await scripts.popHead(keys, raw, false))) return;
-        const error = new TurnQueueError('turn_attempts_exhausted', 'The turn job was started too many times without finishing', {
-          jobId: record.job.id,
-          attempts: record.attempt,
-        });
-        await options.reportFailure(record.job, error);
-        continue;
+      if (next.kind === 'lost') {
+        if (handled.ran) logger.warn({ jobId: handled.job?.id }, 'Turn job was taken over by another worker before it was removed');
+        return 'held';
       }
-      if (!(await runHeadJob(options, raw, record))) return;
+      if (next.kind === 'done') return 'released';
+      if (next.kind === 'popped') return 'held';
+      head = next;
     }
   } finally {
-    stopRenewal();
+    renewal.stop();
   }
 }
 
-/** Runs the head job; true when it finished and left the list (the drain may go on). */
-async function runHeadJob(options: RedisTurnDrainOptions, raw: string, record: StoredTurnJob): Promise<boolean> {
+/** A head dealt with and ready to be removed: its record as stored, and how it went. */
+interface HandledHead {
+  raw: string;
+  job?: TurnJob;
+  ran: boolean;
+  failure?: { error: unknown };
+}
+
+/**
+ * Runs the head job (marking it started first when the script could not), or gives up an
+ * unreadable or exhausted one. Undefined when the job must stay at the head (signal fired,
+ * head taken over, crash).
+ */
+async function handleHead(options: RedisTurnDrainOptions, head: ThreadHead): Promise<HandledHead | undefined> {
+  const { scripts, keys, logger } = options;
+  const record = parseStoredTurnJob(head.raw);
+  if (record === undefined) {
+    logger.error({ listKey: keys.listKey }, 'Dropping an unreadable queued turn job');
+    return { raw: head.raw, ran: false };
+  }
+  if (head.kind === 'exhausted' || (head.kind === 'unmarked' && record.attempt >= options.maxAttempts)) {
+    const error = new TurnQueueError('turn_attempts_exhausted', 'The turn job was started too many times without finishing', {
+      jobId: record.job.id,
+      attempts: record.attempt,
+    });
+    return { raw: head.raw, job: record.job, ran: false, failure: { error } };
+  }
+  if (head.kind === 'started') return runHeadJob(options, head.raw, record);
+  // A record of the older layout: mark it started here (rewritten in the current layout).
+  const started: StoredTurnJob = { ...record, attempt: record.attempt + 1, startedAt: options.clock.now() };
+  const startedRaw = encodeStoredTurnJob(started);
+  if (!(await scripts.replaceHead(keys, head.raw, startedRaw, record.attempt === 0))) return undefined;
+  return runHeadJob(options, startedRaw, started);
+}
+
+/** Runs a head job already marked started; undefined when its signal fired (it stays queued). */
+async function runHeadJob(options: RedisTurnDrainOptions, raw: string, record: StoredTurnJob): Promise<HandledHead | undefined> {
   const { scripts, keys, controller, logger } = options;
-  let current: StoredTurnJob = { ...record, attempt: record.attempt + 1, startedAt: options.clock.now() };
-  let currentRaw = JSON.stringify(current);
-  if (!(await scripts.replaceHead(keys, raw, currentRaw, record.attempt === 0))) return false;
+  let current = record;
+  let currentRaw = raw;
 
   let progressChain: Promise<void> = Promise.resolve();
   let settled = false;
@@ -82,7 +136,7 @@ async function runHeadJob(options: RedisTurnDrainOptions, raw: string, record: S
         return;
       }
       const next: StoredTurnJob = { ...current, job: { ...current.job, progress } };
-      const nextRaw = JSON.stringify(next);
+      const nextRaw = encodeStoredTurnJob(next);
       if (await scripts.replaceHead(keys, currentRaw, nextRaw, false)) {
         current = next;
         currentRaw = nextRaw;
@@ -107,25 +161,36 @@ async function runHeadJob(options: RedisTurnDrainOptions, raw: string, record: S
   await progressChain;
   settled = true;
   // The signal fired while the job ran (shutdown or lost lock): the job stays queued, to be re-run.
-  if (options.isHalted() || controller.signal.aborted) return false;
-  const popped = await scripts.popHead(keys, currentRaw, false);
-  if (failure !== undefined) await options.reportFailure(current.job, failure.error);
-  if (!popped) logger.warn({ jobId: current.job.id }, 'Turn job was taken over by another worker before it was removed');
-  return popped;
+  if (options.isHalted() || controller.signal.aborted) return undefined;
+  return { raw: currentRaw, job: current.job, ran: true, failure };
 }
 
-/** Renews the lock every ttl/3 until stopped; aborts the drain's signal when the lock is lost. */
-function startLockRenewal(options: RedisTurnDrainOptions): () => void {
+/**
+ * Renews the lock every ttl/3 until stopped; aborts the drain's signal when the lock is lost.
+ * While paused (a step that may release the lock is in flight) a due renewal is put off by one
+ * interval, so a renewal never races the release and reports the lock as lost.
+ */
+function startLockRenewal(options: RedisTurnDrainOptions): LockRenewal {
   const { lock, lockTtlMs, controller, logger } = options;
   const intervalMs = Math.max(1, Math.floor(lockTtlMs / 3));
   let stopped = false;
+  let paused = false;
   let lastRenewedAt = Date.now();
   let timer: NodeJS.Timeout | undefined;
 
+  const schedule = (): void => {
+    if (!stopped) timer = setTimeout(() => void renewOnce(), intervalMs);
+  };
+
   const renewOnce = async (): Promise<void> => {
     if (stopped || options.isHalted()) return;
+    if (paused) {
+      schedule();
+      return;
+    }
     try {
       if (!(await lock.renew())) {
+        if (stopped) return;
         logger.warn({ listKey: options.keys.listKey }, 'Thread lock lost while running turn jobs');
         abortForLostLock(controller);
         return;
@@ -143,13 +208,21 @@ function startLockRenewal(options: RedisTurnDrainOptions): () => void {
     } catch (error) {
       logger.warn({ err: error }, 'Could not refresh the turn stream entry');
     }
-    if (!stopped) timer = setTimeout(() => void renewOnce(), intervalMs);
+    schedule();
   };
 
-  timer = setTimeout(() => void renewOnce(), intervalMs);
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
+  schedule();
+  return {
+    pause: () => {
+      paused = true;
+    },
+    resume: () => {
+      paused = false;
+    },
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
   };
 }
 

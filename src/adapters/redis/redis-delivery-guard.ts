@@ -15,8 +15,22 @@ export interface RedisDeliveryGuardOptions {
 const DEFAULT_KEY_PREFIX = 'crew:';
 
 /**
+ * Claims all KEYS or none. ARGV[1]: ttl ms. Returns 0 when every key was set, else the
+ * 1-based index of the first key already present (then none is set). Atomic, one round trip.
+ */
+const CLAIM_ALL_SCRIPT = `
+for index, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then return index end
+end
+for _, key in ipairs(KEYS) do
+  redis.call('SET', key, '1', 'PX', ARGV[1])
+end
+return 0`;
+
+/**
  * Creates a DeliveryGuard on Redis: a claim is `SET <prefix>seen:<id> 1 NX PX ttl` (one round
- * trip, atomic across processes), a release is `DEL`. Failures surface as `StoreUnavailableError`.
+ * trip, atomic across processes), `claimAll` a Lua script that sets all keys or none (one round
+ * trip; the keys must live on one node), a release is `DEL`. Failures surface as `StoreUnavailableError`.
  */
 export function createRedisDeliveryGuard(options: RedisDeliveryGuardOptions): DeliveryGuard {
   const { redis, onRoundTrip } = options;
@@ -39,6 +53,17 @@ export function createRedisDeliveryGuard(options: RedisDeliveryGuardOptions): De
       const px = Math.max(1, Math.ceil(ttlMs));
       const reply = await runRoundTrip('claim', 'SET NX PX', () => redis.set(seenKey(id), '1', 'PX', px, 'NX'));
       return reply === 'OK';
+    },
+
+    async claimAll(ids, ttlMs) {
+      if (ids.length === 0) return { claimed: true };
+      const px = Math.max(1, Math.ceil(ttlMs));
+      const reply = await runRoundTrip('claim', 'EVAL claim-all', () =>
+        redis.eval(CLAIM_ALL_SCRIPT, ids.length, ...ids.map(seenKey), px),
+      );
+      const taken = Number(reply);
+      if (taken === 0) return { claimed: true };
+      return { claimed: false, alreadyClaimedId: ids[taken - 1] ?? ids[0] ?? '' };
     },
 
     async release(id) {

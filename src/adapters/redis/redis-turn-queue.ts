@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { StoreUnavailableError } from '../../core/errors.js';
-import type { Clock, Logger, ThreadLock } from '../../core/conversation/ports.js';
+import type { Clock, Logger } from '../../core/conversation/ports.js';
 import { settlesWithin } from '../../core/conversation/settles-within.js';
 import { formatThreadKey, type ThreadKey } from '../../core/conversation/thread-key.js';
 import { orderingKeyOf, type TurnJob } from '../../core/conversation/turn-job.js';
@@ -11,8 +11,9 @@ import type { EnqueueResult, TurnJobRunner, TurnQueue } from '../../core/convers
 import { drainRedisTurnThread } from './drain-redis-turn-thread.js';
 import { formatTurnStreamFields, parseTurnStreamEntries, type TurnStreamEntry } from './parse-turn-stream-entries.js';
 import { readTurnStream, type TurnStreamReader } from './read-turn-stream.js';
-import { createRedisTurnQueueScripts, type ThreadListKeys } from './redis-turn-queue-scripts.js';
-import type { StoredTurnJob } from './stored-turn-job.js';
+import { createRedisThreadLockToken, formatRedisThreadLockKey, holdRedisThreadLock } from './redis-thread-lock.js';
+import { createRedisTurnQueueScripts, type ThreadHolder, type ThreadListKeys } from './redis-turn-queue-scripts.js';
+import { encodeStoredTurnJob, type StoredTurnJob } from './stored-turn-job.js';
 
 /** Consumer group every replica reads the turns stream in. */
 const GROUP = 'crew';
@@ -23,8 +24,6 @@ export interface RedisTurnQueueOptions {
   redis: Redis;
   /** Prefix of every key, e.g. `crew:`. */
   keyPrefix: string;
-  /** Per-thread lock shared by all replicas (normally the Redis thread lock on the same prefix). */
-  threadLock: ThreadLock;
   logger: Logger;
   /** Makes the dedicated connection for blocking stream reads (default `redis.duplicate()`); the queue closes it on stop. */
   createConnection?: () => Redis;
@@ -65,12 +64,16 @@ interface ActiveEntry {
 /**
  * Durable TurnQueue on Redis. Each thread's jobs wait in a list (`pending:{thread}`); a stream
  * (`turns`) read through the consumer group `crew` carries wake-ups naming a thread. A worker
- * that takes a wake-up and the thread's lock drains the list in order; entries of crashed
- * workers are reclaimed (XAUTOCLAIM) once idle past the lock's expiry, and the job at the head
- * is re-run with attempt + 1.
+ * that takes a wake-up and the thread's lock (`lock:{thread}`, the same key and token scheme as
+ * `createRedisThreadLock`) drains the list in order; entries of crashed workers are reclaimed
+ * (XAUTOCLAIM) once idle past the lock's expiry, and the job at the head is re-run with
+ * attempt + 1. Taking the lock and starting the head is one script; removing a finished job and
+ * starting the next (or, when none is left, releasing the lock and acknowledging the wake-up) is
+ * another, so a thread costs two round trips per job besides its runner's saved progress. The
+ * scripts touch the stream, list and lock together: all keys must live on one Redis node.
  */
 export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQueue {
-  const { redis, keyPrefix, threadLock, logger } = options;
+  const { redis, keyPrefix, logger } = options;
   const concurrency = options.concurrency ?? 32;
   const lockTtlMs = options.lockTtlMs ?? 30_000;
   const reclaimIntervalMs = options.reclaimIntervalMs ?? 5_000;
@@ -83,7 +86,7 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
   const consumerName = options.consumerName ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const streamKey = `${keyPrefix}turns`;
   const waitingKey = `${keyPrefix}waiting`;
-  const scripts = createRedisTurnQueueScripts({ redis, retentionMs });
+  const scripts = createRedisTurnQueueScripts({ redis, retentionMs, maxAttempts, streamKey, group: GROUP, streamMaxLength, now: () => clock.now() });
 
   const active = new Map<string, ActiveEntry>();
   const backlog: Array<{ entry: TurnStreamEntry; reclaimed: boolean }> = [];
@@ -95,7 +98,11 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
   let stopped: Promise<void> | undefined;
   let running = 0;
 
-  const listKeysOf = (key: ThreadKey): ThreadListKeys => ({ listKey: `${keyPrefix}pending:${formatThreadKey(key)}`, waitingKey });
+  const listKeysOf = (key: ThreadKey): ThreadListKeys => ({
+    listKey: `${keyPrefix}pending:${formatThreadKey(key)}`,
+    waitingKey,
+    lockKey: formatRedisThreadLockKey(keyPrefix, key),
+  });
   const freeSlots = (): number => concurrency - active.size - backlog.length;
   const addWakeUp = (key: ThreadKey) =>
     redis.xadd(streamKey, 'MAXLEN', '~', streamMaxLength, '*', ...formatTurnStreamFields(key, formatThreadKey(key)));
@@ -138,19 +145,21 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
       await acknowledge(entry.id);
       return;
     }
-    const lock = await threadLock.tryAcquire(threadKey, lockTtlMs);
-    if (lock === undefined) {
-      // The holder drains the list. A reclaimed entry stays pending: its holder may have died.
-      if (!reclaimed) await acknowledge(entry.id);
-      return;
-    }
     const keys = listKeysOf(threadKey);
+    const holder: ThreadHolder = { token: createRedisThreadLockToken(), entryId: entry.id };
+    // A reclaimed entry stays pending when the lock is busy: its holder may have died.
+    const first = await scripts.claimThread(keys, holder, lockTtlMs, !reclaimed);
+    // Busy: the holder drains the list. Empty: the script gave the lock back and acknowledged.
+    if (first.kind === 'busy' || first.kind === 'empty') return;
+    const lock = holdRedisThreadLock(redis, keys.lockKey, holder.token, lockTtlMs);
+    let end: 'released' | 'held' = 'held';
     let clean = true;
     try {
-      await drainRedisTurnThread({
-        redis,
+      end = await drainRedisTurnThread({
         scripts,
         keys,
+        holder,
+        first,
         lock,
         lockTtlMs,
         maxAttempts,
@@ -172,17 +181,14 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
       clean = false;
       logger.error({ err: error, listKey: keys.listKey }, 'Draining a thread of turn jobs failed');
     }
-    if (crashed) return;
-    try {
-      await lock.release();
-    } catch (error) {
-      clean = false;
-      logger.warn({ err: error, listKey: keys.listKey }, 'Could not release a thread lock');
+    if (crashed || end === 'released') return;
+    if (!clean) {
+      // The entry stays pending, to be reclaimed.
+      await lock.release().catch((error: unknown) => logger.warn({ err: error, listKey: keys.listKey }, 'Could not release a thread lock'));
+      return;
     }
-    if (!clean) return;
-    // Jobs may have arrived after the last look, while the lock was still held: wake someone.
-    if ((await redis.llen(keys.listKey)) > 0) await addWakeUp(threadKey);
-    await acknowledge(entry.id);
+    // Stopped early: release, wake someone if jobs remain (some may have come meanwhile), ack.
+    await scripts.releaseThread(keys, holder, formatTurnStreamFields(threadKey, formatThreadKey(threadKey)));
   }
 
   /** Gives back an entry taken while stopping: a fresh wake-up for someone else, then ack. */
@@ -222,12 +228,12 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
     async enqueue(job: TurnJob): Promise<EnqueueResult> {
       const threadKey = orderingKeyOf(job);
       const { listKey } = listKeysOf(threadKey);
-      const record: StoredTurnJob = { job, attempt: 0, enqueuedAt: clock.now() };
+      const record: StoredTurnJob = { attempt: 0, enqueuedAt: clock.now(), job };
       let results: Array<[Error | null, unknown]> | null;
       try {
         results = await redis
           .multi()
-          .rpush(listKey, JSON.stringify(record))
+          .rpush(listKey, encodeStoredTurnJob(record))
           .pexpire(listKey, retentionMs)
           .incr(waitingKey)
           .pexpire(waitingKey, retentionMs)

@@ -25,3 +25,13 @@ export function parseStoredTurnJob(raw: string): StoredTurnJob | undefined {
   if (typeof record.job.id !== 'string') return undefined;
   return record as StoredTurnJob;
 }
+
+/**
+ * Serialises a record with `attempt` first and `startedAt` (when set) next, so the queue's Lua
+ * scripts can mark the head started by editing that prefix without re-encoding the job
+ * (`{"attempt":N,"startedAt":T,…`). Readers parse it as ordinary JSON.
+ */
+export function encodeStoredTurnJob(record: StoredTurnJob): string {
+  const ordered: StoredTurnJob = { attempt: record.attempt, startedAt: record.startedAt, enqueuedAt: record.enqueuedAt, job: record.job };
+  return JSON.stringify(ordered);
+}

@@ -96,6 +96,34 @@ describe('createQuestionIntake', () => {
     expect(await guard.claim('EvMention', 60_000)).toBe(false);
   });
 
+  it('claims all ids in one step when the guard offers claimAll', async () => {
+    const memory = createMemoryDeliveryGuard();
+    const steps: string[] = [];
+    const guard: DeliveryGuard = {
+      claim: async (id, ttl) => (steps.push(`claim ${id}`), memory.claim(id, ttl)),
+      claimAll: async (ids, ttl) => (steps.push(`claimAll ${ids.join(',')}`), memory.claimAll!(ids, ttl)),
+      release: (id) => memory.release(id),
+    };
+    const { intake, queue } = setup(guard);
+    expect(await intake.submit(job('j1'), ['EvMention', 'C1:1'])).toEqual({ accepted: true, waitingAhead: 0 });
+    expect(await intake.submit(job('j2'), ['EvMessage', 'C1:1'])).toEqual({ accepted: false, reason: 'duplicate' });
+    expect(steps).toEqual(['claimAll EvMention,C1:1', 'claimAll EvMessage,C1:1']);
+    expect(queue.enqueued.map((queued) => queued.id)).toEqual(['j1']);
+    // Nothing of the duplicate was claimed.
+    expect(await memory.claim('EvMessage', 60_000)).toBe(true);
+  });
+
+  it('with a guard that only claims one id at a time, releases the ids it claimed when a later one is taken', async () => {
+    const memory = createMemoryDeliveryGuard();
+    const guard: DeliveryGuard = { claim: (id, ttl) => memory.claim(id, ttl), release: (id) => memory.release(id) };
+    const { intake, queue } = setup(guard);
+    await intake.submit(job('j1'), ['EvMention', 'C1:1']);
+    expect(await intake.submit(job('j2'), ['EvMessage', 'C1:1'])).toEqual({ accepted: false, reason: 'duplicate' });
+    expect(queue.enqueued).toHaveLength(1);
+    expect(await memory.claim('EvMessage', 60_000)).toBe(true);
+    expect(await memory.claim('EvMention', 60_000)).toBe(false);
+  });
+
   it('releases its claims and rethrows when the queue fails, so a retry succeeds', async () => {
     const { intake, queue } = setup();
     const failure = new Error('queue unavailable');

@@ -46,22 +46,11 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
   const ttl = options.dedupeTtlMs ?? 2 * 60 * 60 * 1000;
   return {
     async submit(job, deliveryIds, submitOptions = {}) {
-      const claimed: string[] = [];
-      const releaseClaims = () => Promise.allSettled(claimed.map((taken) => options.guard.release(taken)));
-      for (const id of deliveryIds) {
-        let first: boolean;
-        try {
-          first = await options.guard.claim(id, ttl);
-        } catch (error) {
-          await releaseClaims();
-          throw error;
-        }
-        if (!first) {
-          await releaseClaims();
-          options.logger.info({ turnId: job.id, eventId: job.eventId, deliveryId: id }, 'duplicate delivery ignored');
-          return { accepted: false, reason: 'duplicate' };
-        }
-        claimed.push(id);
+      const claim = await claimDeliveryIds(options.guard, deliveryIds, ttl);
+      const releaseClaims = () => Promise.allSettled(claim.claimed.map((taken) => options.guard.release(taken)));
+      if (claim.alreadyClaimedId !== undefined) {
+        options.logger.info({ turnId: job.id, eventId: job.eventId, deliveryId: claim.alreadyClaimedId }, 'duplicate delivery ignored');
+        return { accepted: false, reason: 'duplicate' };
       }
       let result: EnqueueResult;
       try {
@@ -91,4 +80,38 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
       return { accepted: true, waitingAhead: result.waitingAhead };
     },
   };
+}
+
+/** Ids claimed by {@link claimDeliveryIds}, or the first id found already claimed (then none is held). */
+interface DeliveryClaim {
+  claimed: readonly string[];
+  alreadyClaimedId?: string;
+}
+
+/**
+ * Claims all ids or none: with the guard's `claimAll` in one step, else one `claim` at a time,
+ * releasing the ones taken when a later id turns out claimed or the guard fails (then rethrows).
+ */
+async function claimDeliveryIds(guard: DeliveryGuard, ids: readonly string[], ttlMs: number): Promise<DeliveryClaim> {
+  if (guard.claimAll) {
+    const result = await guard.claimAll(ids, ttlMs);
+    return result.claimed ? { claimed: ids } : { claimed: [], alreadyClaimedId: result.alreadyClaimedId };
+  }
+  const claimed: string[] = [];
+  const releaseClaims = () => Promise.allSettled(claimed.map((taken) => guard.release(taken)));
+  for (const id of ids) {
+    let first: boolean;
+    try {
+      first = await guard.claim(id, ttlMs);
+    } catch (error) {
+      await releaseClaims();
+      throw error;
+    }
+    if (!first) {
+      await releaseClaims();
+      return { claimed: [], alreadyClaimedId: id };
+    }
+    claimed.push(id);
+  }
+  return { claimed };
 }

@@ -19,6 +19,10 @@ export interface ConversationStore {
   /**
    * Appends turns atomically (all or nothing), keeping at most the store's cap of turns
    * (oldest dropped first, in whole question/answer pairs), and refreshes the expiry.
+   * When the cap holds more than one pair, the thread's first question/answer pair is kept and
+   * the oldest pairs after it are dropped instead (the history builder always sends the first
+   * exchange, so the prompt-cache prefix stays stable past the cap); when the cap holds one pair
+   * only, the latest pair is kept. Trimming never leaves an answer leading the history.
    */
   appendTurns(key: ThreadKey, turns: StoredTurn[]): Promise<void>;
   /** Checks the backend answers. Throws `StoreUnavailableError` when it does not. */
@@ -55,10 +59,19 @@ export interface ThreadHistoryReader {
   readEarlierMessages(key: ThreadKey, beforeTs: string): Promise<EarlierThreadMessages>;
 }
 
+/** Outcome of {@link DeliveryGuard.claimAll}. */
+export type ClaimAllResult = { claimed: true } | { claimed: false; alreadyClaimedId: string };
+
 /** Records which deliveries were already taken, so Slack's retries and duplicate events run once. */
 export interface DeliveryGuard {
   /** Claims `id` for `ttlMs`. Returns true for the first claim, false when already claimed. */
   claim(id: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Claims every id for `ttlMs` at once, all or none (one round trip where the backend allows).
+   * When any id was already claimed, nothing is claimed and that id is returned. Optional: a
+   * guard without it is used one `claim` at a time.
+   */
+  claimAll?(ids: readonly string[], ttlMs: number): Promise<ClaimAllResult>;
   /** Releases a claim (used when the work could not be queued, so a retry may take it). */
   release(id: string): Promise<void>;
 }
