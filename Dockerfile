@@ -31,4 +31,5 @@ EXPOSE 3000
 # The slim image has no curl; Node 20 has fetch. /healthz is served in HTTP and Socket Mode.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "dist/main.js"]
+# A larger V8 young generation halves GC pauses when hundreds of answers stream at once (see the README benchmark).
+CMD ["node", "--max-semi-space-size=32", "dist/main.js"]

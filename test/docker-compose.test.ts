@@ -243,7 +243,7 @@ describe('Dockerfile', () => {
     expect(env).toMatch(/\bPORT=3000\b/);
     expect(finalStage.some((i) => i.keyword === 'EXPOSE' && i.args.split(/\s+/).includes('3000'))).toBe(true);
     const cmd = finalStage.find((i) => i.keyword === 'CMD');
-    expect(JSON.parse(cmd?.args ?? 'null')).toEqual(['node', 'dist/main.js']);
+    expect(JSON.parse(cmd?.args ?? 'null')).toEqual(['node', '--max-semi-space-size=32', 'dist/main.js']);
   });
 
   it('has a HEALTHCHECK calling GET /healthz with node (the slim image has no curl)', () => {
