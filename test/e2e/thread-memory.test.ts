@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeAnthropicRequest } from '../fakes/fake-anthropic-api.js';
-import { startCrewHarness, type CrewHarness } from './crew-harness.js';
+import { startCrewHarness } from './crew-harness.js';
+import { useCrewHarness } from './use-crew-harness.js';
 import { buildMentionEvent, buildMessageEvent, nextTs } from './slack-event-builders.js';
 
 interface SentBlock {
@@ -14,18 +15,7 @@ interface SentBody {
   messages: Array<{ role: string; content: SentBlock[] }>;
 }
 
-let harness: CrewHarness;
-
-beforeAll(async () => {
-  harness = await startCrewHarness({ env: { LOG_LEVEL: 'info' } });
-});
-afterAll(async () => {
-  await harness.close();
-});
-beforeEach(() => {
-  harness.slack.reset();
-  harness.anthropic.reset();
-});
+const harness = useCrewHarness({ env: { LOG_LEVEL: 'info' } });
 
 /** Waits until the thread shows `count` finished bot answers. */
 async function waitForAnswers(channel: string, threadTs: string, count: number): Promise<void> {

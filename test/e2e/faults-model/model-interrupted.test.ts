@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startCrewHarness, type CrewHarness } from '../crew-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useCrewHarness } from '../use-crew-harness.js';
 import { buildMentionEvent, buildMessageEvent } from '../slack-event-builders.js';
 import {
   alternatesFromUser,
@@ -12,18 +12,7 @@ import {
 } from './thread-helpers.js';
 
 // Issue 3, points 6 and 9: an error event or a dropped connection mid-answer; history stays well-formed.
-let harness: CrewHarness;
-
-beforeAll(async () => {
-  harness = await startCrewHarness();
-});
-afterAll(async () => {
-  await harness.close();
-});
-beforeEach(() => {
-  harness.slack.reset();
-  harness.anthropic.reset();
-});
+const harness = useCrewHarness();
 
 const partial = 'Use an outbox table.\n\nThen a relay ';
 const fullText = `${partial}publishes each row to the broker and marks it sent.`;

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startCrewHarness, type CrewHarness } from '../crew-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useCrewHarness } from '../use-crew-harness.js';
 import { buildMentionEvent, buildMessageEvent } from '../slack-event-builders.js';
 import { alternatesFromUser, errorLogs, messagesOf, retryButtonOf, storedTurnsOf, waitForSettledReplies, waitForTurnEnd } from './thread-helpers.js';
 
 // Issue 3, points 8 and 9: authentication / invalid-request errors are not retried; a failed turn stores nothing.
-let harness: CrewHarness;
-
-beforeAll(async () => {
-  harness = await startCrewHarness();
-});
-afterAll(async () => {
-  await harness.close();
-});
-beforeEach(() => {
-  harness.slack.reset();
-  harness.anthropic.reset();
-});
+const harness = useCrewHarness();
 
 const cases = [
   { status: 401, words: 'the crew’s API key was rejected. An admin needs to check the bot’s configuration.', code: 'model_auth_failed' },

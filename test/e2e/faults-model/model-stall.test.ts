@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startCrewHarness, type CrewHarness } from '../crew-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useCrewHarness } from '../use-crew-harness.js';
 import { buildMentionEvent } from '../slack-event-builders.js';
 import { retryButtonOf, storedTurnsOf, waitForSettledReplies, waitForTurnEnd } from './thread-helpers.js';
 
 // Issue 3, point 7: a stalled model stream (no token for MODEL_STALL_TIMEOUT_MS) is aborted.
-let harness: CrewHarness;
-
-beforeAll(async () => {
-  harness = await startCrewHarness({ env: { MODEL_STALL_TIMEOUT_MS: '300' } });
-});
-afterAll(async () => {
-  await harness.close();
-});
-beforeEach(() => {
-  harness.slack.reset();
-  harness.anthropic.reset();
-});
+const harness = useCrewHarness({ env: { MODEL_STALL_TIMEOUT_MS: '300' } });
 
 describe('when the model stalls', () => {
   it('aborts the request after the stall timeout, keeps the partial text and tells the person', async () => {

@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findOpenFence } from '../../../src/adapters/slack/markdown-fences.js';
-import { startCrewHarness, type CrewHarness } from '../crew-harness.js';
+import { useCrewHarness } from '../use-crew-harness.js';
 import { buildMentionEvent } from '../slack-event-builders.js';
 import { botMessagesIn, storedTurnsOf, waitForTurnEnd } from '../faults-model/thread-helpers.js';
 
 // Issue 3, point 12: answers longer than one Slack call (12,000 chars) or one message.
-let harness: CrewHarness;
-
-beforeAll(async () => {
-  harness = await startCrewHarness({ env: { MAX_OUTPUT_TOKENS: '16000' } });
-});
-afterAll(async () => {
-  await harness.close();
-});
-beforeEach(() => {
-  harness.slack.reset();
-  harness.anthropic.reset();
-});
+const harness = useCrewHarness({ env: { MAX_OUTPUT_TOKENS: '16000' } });
 
 /** About `chars` characters of prose and fenced code blocks (with blank lines inside the code). */
 function longAnswerWithCode(chars: number): string {

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startCrewHarness, type CrewHarness } from '../crew-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useCrewHarness } from '../use-crew-harness.js';
 import { buildMentionEvent } from '../slack-event-builders.js';
 import { botMessagesIn, storedTurnsOf, waitForSettledReplies, waitForTurnEnd } from '../faults-model/thread-helpers.js';
 
 // Issue 3, point 10: Slack answers `ratelimited` mid-answer.
-let harness: CrewHarness;
-
-beforeAll(async () => {
-  harness = await startCrewHarness();
-});
-afterAll(async () => {
-  await harness.close();
-});
-beforeEach(() => {
-  harness.slack.reset();
-  harness.anthropic.reset();
-});
+const harness = useCrewHarness();
 
 function paragraphs(count: number, label: string): string {
   return Array.from({ length: count }, (_, index) => `${label} paragraph ${index + 1}: keep writes idempotent and reads cheap.`).join('\n\n');

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startCrewHarness, type CrewHarness } from '../crew-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useCrewHarness } from '../use-crew-harness.js';
 import { buildMentionEvent } from '../slack-event-builders.js';
 import { botMessagesIn, errorLogs, storedTurnsOf, waitForTurnEnd } from '../faults-model/thread-helpers.js';
 
 // Issue 3, point 13: Slack refuses the answer (not_in_channel, channel_not_found, invalid_auth, account_inactive).
-let harness: CrewHarness;
-
-beforeAll(async () => {
-  harness = await startCrewHarness();
-});
-afterAll(async () => {
-  await harness.close();
-});
-beforeEach(() => {
-  harness.slack.reset();
-  harness.anthropic.reset();
-});
+const harness = useCrewHarness();
 
 /** Asks in `channel` and waits until the turn is over. */
 async function askIn(channel: string, text: string) {

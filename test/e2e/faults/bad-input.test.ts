@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startCrewHarness, type CrewHarness } from '../crew-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useCrewHarness } from '../use-crew-harness.js';
 import { buildMentionEvent, buildMessageEvent } from '../slack-event-builders.js';
 import { botRepliesIn, messageTextsOf, settle, waitForFinishedReplies, waitForStoredTurns } from './fault-test-helpers.js';
 
 // Issue 3, point 15: odd and hostile input is answered sensibly, bounded, and rendered readably.
 
-let harness: CrewHarness;
-
-beforeAll(async () => {
-  harness = await startCrewHarness({ env: { LOG_LEVEL: 'info', MAX_QUESTION_CHARS: '20000' } });
-});
-afterAll(async () => {
-  await harness.close();
-});
-beforeEach(() => {
-  harness.slack.reset();
-  harness.anthropic.reset();
-});
+const harness = useCrewHarness({ env: { LOG_LEVEL: 'info', MAX_QUESTION_CHARS: '20000' } });
 
 /** Escapes text the way Slack does in event payloads. */
 function asSlackSends(text: string): string {

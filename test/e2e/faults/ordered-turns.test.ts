@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startCrewHarness, type CrewHarness } from '../crew-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useCrewHarness } from '../use-crew-harness.js';
 import { buildMentionEvent, buildMessageEvent } from '../slack-event-builders.js';
 import { botRepliesIn, messageTextsOf, requestsAsking, waitForFinishedReplies, waitForStoredTurns } from './fault-test-helpers.js';
 
@@ -8,18 +8,7 @@ import { botRepliesIn, messageTextsOf, requestsAsking, waitForFinishedReplies, w
 // "renews the lock so a job longer than the lock ttl stays exclusive", "aborts the runner when
 // the lock is lost, leaving the job to the new holder", "re-runs the job of a crashed replica").
 
-let harness: CrewHarness;
-
-beforeAll(async () => {
-  harness = await startCrewHarness({ env: { LOG_LEVEL: 'info' } });
-});
-afterAll(async () => {
-  await harness.close();
-});
-beforeEach(() => {
-  harness.slack.reset();
-  harness.anthropic.reset();
-});
+const harness = useCrewHarness({ env: { LOG_LEVEL: 'info' } });
 
 describe('ordered turns per thread', () => {
   it('queues follow-ups sent while an answer streams, tells the asker, and answers them in order with the history', async () => {
