@@ -1,3 +1,4 @@
+import { findHistoryLimitProblems } from '../../core/conversation/find-history-limit-problems.js';
 import type { Clock, ConversationStore } from '../../core/conversation/ports.js';
 import { formatThreadKey } from '../../core/conversation/thread-key.js';
 import type { ThreadKey } from '../../core/conversation/thread-key.js';
@@ -106,13 +107,7 @@ export function createMemoryConversationStore(options: MemoryConversationStoreOp
 }
 
 function validateOptions(retentionMs: number, maxTurns: number): void {
-  const problems: string[] = [];
-  if (!Number.isSafeInteger(retentionMs) || retentionMs < 1) {
-    problems.push(`conversation store retentionMs must be a positive integer, got ${retentionMs}`);
-  }
-  if (!Number.isSafeInteger(maxTurns) || maxTurns < 2 || maxTurns % 2 !== 0) {
-    problems.push(`conversation store maxTurns must be an even integer >= 2, got ${maxTurns}`);
-  }
+  const problems = findHistoryLimitProblems(retentionMs, maxTurns);
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }

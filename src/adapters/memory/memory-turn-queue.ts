@@ -1,3 +1,4 @@
+import { reportJobFailure } from '../../core/conversation/report-job-failure.js';
 import type { Logger } from '../../core/conversation/ports.js';
 import { settlesWithin } from '../../core/conversation/settles-within.js';
 import { formatThreadKey } from '../../core/conversation/thread-key.js';
@@ -91,13 +92,8 @@ export function createMemoryTurnQueue(options: MemoryTurnQueueOptions): TurnQueu
     }
   }
 
-  async function reportFailure(job: TurnJob, error: unknown): Promise<void> {
-    logger.error({ err: error, jobId: job.id }, 'Turn job failed');
-    try {
-      await options.onJobFailed?.(job, error);
-    } catch (callbackError) {
-      logger.error({ err: callbackError, jobId: job.id }, 'onJobFailed callback threw');
-    }
+  function reportFailure(job: TurnJob, error: unknown): Promise<void> {
+    return reportJobFailure(logger, options.onJobFailed, job, error);
   }
 
   return {

@@ -1,3 +1,4 @@
+import { findHistoryLimitProblems } from '../../core/conversation/find-history-limit-problems.js';
 import type { Redis } from 'ioredis';
 import type { ConversationStore, Logger } from '../../core/conversation/ports.js';
 import { formatThreadKey } from '../../core/conversation/thread-key.js';
@@ -168,12 +169,7 @@ function validateOptions(keyPrefix: string, retentionMs: number, maxTurns: numbe
   if (/[{}]/.test(keyPrefix)) {
     problems.push(`conversation store keyPrefix must not contain "{" or "}" (it would break the thread hash tag): "${keyPrefix}"`);
   }
-  if (!Number.isSafeInteger(retentionMs) || retentionMs < 1) {
-    problems.push(`conversation store retentionMs must be a positive integer, got ${retentionMs}`);
-  }
-  if (!Number.isSafeInteger(maxTurns) || maxTurns < 2 || maxTurns % 2 !== 0) {
-    problems.push(`conversation store maxTurns must be an even integer >= 2, got ${maxTurns}`);
-  }
+  problems.push(...findHistoryLimitProblems(retentionMs, maxTurns));
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }

@@ -1,3 +1,4 @@
+import { reportJobFailure } from '../../core/conversation/report-job-failure.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
@@ -201,13 +202,8 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
     }
   }
 
-  async function reportFailure(job: TurnJob, error: unknown): Promise<void> {
-    logger.error({ err: error, jobId: job.id }, 'Turn job failed');
-    try {
-      await options.onJobFailed?.(job, error);
-    } catch (callbackError) {
-      logger.error({ err: callbackError, jobId: job.id }, 'onJobFailed callback threw');
-    }
+  function reportFailure(job: TurnJob, error: unknown): Promise<void> {
+    return reportJobFailure(logger, options.onJobFailed, job, error);
   }
 
   async function shutDown(deadlineMs: number): Promise<void> {
