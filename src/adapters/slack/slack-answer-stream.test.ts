@@ -179,7 +179,8 @@ describe('SlackAnswerStream', () => {
     const { client, calls } = scriptedClient();
     const { stream } = newStream(client, { flushIntervalMs: 0, maxStreamAgeMs: 1000, now: () => now });
     stream.push('Intro line');
-    await sleep(5);
+    // Wait for the first message to exist (not a fixed sleep: a loaded machine is slower).
+    while (!stream.started) await sleep(1);
     now = 1500; // due for rotation
     stream.push(' continues.\n\nNext paragraph.');
     await stream.finish();
