@@ -105,7 +105,7 @@ describe('SlackAnswerStream', () => {
     stream.push('Partial ');
     await sleep(5);
     stream.push('answer');
-    await sleep(10);
+    while (!stream.stoppedByUser) await sleep(1); // the append's stopped_by_user has landed
     expect(hooks.onStopRequested).toHaveBeenCalledTimes(1);
     expect(stream.stoppedByUser).toBe(true);
     stream.push(' more text the model produced before the abort landed');
