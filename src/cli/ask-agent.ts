@@ -4,9 +4,9 @@ import { createMemoryConversationStore } from '../adapters/memory/memory-convers
 import { createTerminalReplySink } from '../adapters/terminal/terminal-reply-sink.js';
 import { toTurnSettings, type Config } from '../config/load-config.js';
 import { createAgentRegistry } from '../core/agents/agent-registry.js';
-import { loadAgents } from '../core/agents/load-agents.js';
-import { createTurnRunner } from '../core/conversation/create-turn-runner.js';
-import type { Logger } from '../core/conversation/ports.js';
+import { loadAgents } from '../adapters/agent-files/load-agents.js';
+import { createTurnRunner } from '../core/turn/create-turn-runner.js';
+import type { Logger } from '../core/shared/ports.js';
 import { AgentNotFoundError } from '../core/errors.js';
 import type { CommandIo } from './lint-agents.js';
 

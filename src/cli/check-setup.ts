@@ -1,6 +1,6 @@
 import { formatAgentFileProblem } from '../core/agents/agent-file-error.js';
 import { createAgentRegistry } from '../core/agents/agent-registry.js';
-import { loadAgents } from '../core/agents/load-agents.js';
+import { loadAgents } from '../adapters/agent-files/load-agents.js';
 import { ConfigError, CrewError } from '../core/errors.js';
 import { loadConfig } from '../config/load-config.js';
 import type { CommandIo } from './lint-agents.js';

@@ -1,5 +1,5 @@
 import { AgentsDirError, formatAgentFileProblem } from '../core/agents/agent-file-error.js';
-import { loadAgents } from '../core/agents/load-agents.js';
+import { loadAgents } from '../adapters/agent-files/load-agents.js';
 
 /** Output streams of a CLI command. */
 export interface CommandIo {

@@ -1,6 +1,6 @@
 import { AgentsDirError, formatAgentFileProblem } from '../core/agents/agent-file-error.js';
 import { createAgentRegistry } from '../core/agents/agent-registry.js';
-import { loadAgents } from '../core/agents/load-agents.js';
+import { loadAgents } from '../adapters/agent-files/load-agents.js';
 import { CrewError } from '../core/errors.js';
 import { describeCause, type CommandIo } from './lint-agents.js';
 

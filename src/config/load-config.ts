@@ -1,4 +1,4 @@
-import type { TurnSettings } from '../core/conversation/create-turn-runner.js';
+import type { TurnSettings } from '../core/turn/create-turn-runner.js';
 import { ConfigError } from '../core/errors.js';
 import { environmentSchema, type Environment } from './config-schema.js';
 

@@ -10,10 +10,12 @@ import { createRedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js'
 import { createRedisTurnQueue } from '../adapters/redis/redis-turn-queue.js';
 import { redactRedisUrl } from '../adapters/redis/redact-redis-url.js';
 import type { Config } from '../config/load-config.js';
-import type { Clock, ConversationStore, DeliveryGuard, Logger } from '../core/conversation/ports.js';
-import type { RateLimiter } from '../core/conversation/rate-limiter.js';
-import type { TurnJob } from '../core/conversation/turn-job.js';
-import type { TurnQueue } from '../core/conversation/turn-queue.js';
+import type { Clock, Logger } from '../core/shared/ports.js';
+import type { ConversationStore } from '../core/thread/ports.js';
+import type { DeliveryGuard } from '../core/intake/ports.js';
+import type { RateLimiter } from '../core/intake/ports.js';
+import type { TurnJob } from '../core/queue/turn-job.js';
+import type { TurnQueue } from '../core/queue/ports.js';
 
 /** Where the crew keeps state: Redis when REDIS_URL is set, else process memory. */
 export interface StateBackend {

@@ -1,8 +1,8 @@
 import type { Config } from '../config/load-config.js';
 import { formatAgentFileProblem } from '../core/agents/agent-file-error.js';
 import { createAgentRegistry, type AgentRegistry } from '../core/agents/agent-registry.js';
-import { loadAgents } from '../core/agents/load-agents.js';
-import type { Logger } from '../core/conversation/ports.js';
+import { loadAgents } from '../adapters/agent-files/load-agents.js';
+import type { Logger } from '../core/shared/ports.js';
 import { CrewError } from '../core/errors.js';
 
 /**

@@ -6,8 +6,9 @@ import { createRedisConnection } from '../../src/adapters/redis/create-redis-con
 import { redactRedisUrl } from '../../src/adapters/redis/redact-redis-url.js';
 import { createRedisConversationStore } from '../../src/adapters/redis/redis-conversation-store.js';
 import type { RedisConversationStoreOptions } from '../../src/adapters/redis/redis-conversation-store.js';
-import type { ConversationStore, Logger } from '../../src/core/conversation/ports.js';
-import { formatThreadKey } from '../../src/core/conversation/thread-key.js';
+import type { ConversationStore } from '../../src/core/thread/ports.js';
+import type { Logger } from '../../src/core/shared/ports.js';
+import { formatThreadKey } from '../../src/core/thread/thread-key.js';
 import { ConfigError, StoreUnavailableError } from '../../src/core/errors.js';
 import { createPair, createThreadKey, describeConversationStoreConformance } from '../conformance/conversation-store-conformance.js';
 import { createRedisTestContext, testRedisUrl } from '../helpers/redis-test-prefix.js';

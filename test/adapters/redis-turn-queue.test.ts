@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisTurnQueue, type RedisTurnQueue, type RedisTurnQueueOptions } from '../../src/adapters/redis/redis-turn-queue.js';
-import { formatThreadKey } from '../../src/core/conversation/thread-key.js';
-import type { TurnJob } from '../../src/core/conversation/turn-job.js';
-import type { TurnJobContext } from '../../src/core/conversation/turn-queue.js';
+import { formatThreadKey } from '../../src/core/thread/thread-key.js';
+import type { TurnJob } from '../../src/core/queue/turn-job.js';
+import type { TurnJobContext } from '../../src/core/queue/ports.js';
 import { hasErrorCode, StoreUnavailableError } from '../../src/core/errors.js';
 import {
   createRecordingLogger,

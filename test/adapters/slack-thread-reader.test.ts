@@ -2,7 +2,7 @@ import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { slackClientOptions } from '../../src/adapters/slack/create-slack-app.js';
 import { createSlackThreadReader } from '../../src/adapters/slack/slack-thread-reader.js';
-import type { Logger } from '../../src/core/conversation/ports.js';
+import type { Logger } from '../../src/core/shared/ports.js';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api.js';
 
 const quiet: Logger = {

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryThreadLock } from '../../src/adapters/memory/memory-thread-lock.js';
 import { createRedisThreadLock } from '../../src/adapters/redis/redis-thread-lock.js';
-import type { ThreadLock } from '../../src/core/conversation/ports.js';
-import { formatThreadKey, type ThreadKey } from '../../src/core/conversation/thread-key.js';
+import type { ThreadLock } from '../../src/core/queue/ports.js';
+import { formatThreadKey, type ThreadKey } from '../../src/core/thread/thread-key.js';
 import { createRedisQueueTestContext } from '../helpers/redis-queue-test-context.js';
 
 interface LockUnderTest {

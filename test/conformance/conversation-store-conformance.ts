@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConversationStore } from '../../src/core/conversation/ports.js';
-import type { ThreadKey } from '../../src/core/conversation/thread-key.js';
-import type { StoredTurn } from '../../src/core/conversation/thread-state.js';
+import type { ConversationStore } from '../../src/core/thread/ports.js';
+import type { ThreadKey } from '../../src/core/thread/thread-key.js';
+import type { StoredTurn } from '../../src/core/thread/thread-state.js';
 
 /** What the suite asks of a store it creates. */
 export interface ConformanceStoreSettings {

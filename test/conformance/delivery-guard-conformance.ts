@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeliveryGuard } from '../../src/core/conversation/ports.js';
+import type { DeliveryGuard } from '../../src/core/intake/ports.js';
 
 /** A guard under test plus how to dispose of it and, for fake clocks, how to move time. */
 export interface DeliveryGuardUnderTest {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RateLimiter } from '../../src/core/conversation/rate-limiter.js';
+import type { RateLimiter } from '../../src/core/intake/ports.js';
 
 /** A rate limiter under test, driven by a fake clock. */
 export interface RateLimiterUnderTest {

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src/core/conversation/ports.js';
-import type { TurnJob } from '../../src/core/conversation/turn-job.js';
-import type { TurnJobContext, TurnQueue } from '../../src/core/conversation/turn-queue.js';
+import type { Logger } from '../../src/core/shared/ports.js';
+import type { TurnJob } from '../../src/core/queue/turn-job.js';
+import type { TurnJobContext, TurnQueue } from '../../src/core/queue/ports.js';
 import { hasErrorCode } from '../../src/core/errors.js';
 
 /** What the suite gives the queue factory. */

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, type ReadinessCheck } from '../../src/adapters/http/create-http-server.js';
-import type { Logger } from '../../src/core/conversation/ports.js';
+import type { Logger } from '../../src/core/shared/ports.js';
 
 const servers: Server[] = [];
 afterEach(async () => {

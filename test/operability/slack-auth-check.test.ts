@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSlackAuthCheck } from '../../src/adapters/slack/create-slack-auth-check.js';
-import type { Logger } from '../../src/core/conversation/ports.js';
+import type { Logger } from '../../src/core/shared/ports.js';
 
 function silentLogger(): Logger {
   const logger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => logger };

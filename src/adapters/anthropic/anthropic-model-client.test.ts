@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropicApi, type FakeAnthropicApi } from '../../../test/fakes/fake-anthropic-api.js';
 import { ModelCallError } from '../../core/errors.js';
-import type { ModelEvent, ModelRequest } from '../../core/model/model-client.js';
+import type { ModelEvent, ModelRequest } from '../../core/model/ports.js';
 import { createAnthropicModelClient } from './anthropic-model-client.js';
 
 const request: ModelRequest = { model: 'claude-test', system: 'You are terse.', messages: [{ role: 'user', content: 'hi' }], maxTokens: 200 };

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages';
 import { ModelCallError } from '../../core/errors.js';
-import type { ModelClient, ModelEvent, ModelRequest, ModelUsage } from '../../core/model/model-client.js';
+import type { ModelClient, ModelEvent, ModelRequest, ModelUsage } from '../../core/model/ports.js';
 import { toModelCallError } from './to-model-call-error.js';
 
 /** Options for the Anthropic model client. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelRequest } from '../../core/model/model-client.js';
+import type { ModelRequest } from '../../core/model/ports.js';
 import { toMessagesBody } from './anthropic-model-client.js';
 
 function request(flags: boolean[]): ModelRequest {

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import type { Clock, Logger } from '../../core/conversation/ports.js';
+import type { Clock, Logger } from '../../core/shared/ports.js';
 
 /** A readiness check: resolves ok or with the reason it is not ready. */
 export type ReadinessCheck = () => Promise<{ ok: true } | { ok: false; reason: string }>;

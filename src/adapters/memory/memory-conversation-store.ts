@@ -1,8 +1,9 @@
-import { findHistoryLimitProblems } from '../../core/conversation/find-history-limit-problems.js';
-import type { Clock, ConversationStore } from '../../core/conversation/ports.js';
-import { formatThreadKey } from '../../core/conversation/thread-key.js';
-import type { ThreadKey } from '../../core/conversation/thread-key.js';
-import type { StoredTurn } from '../../core/conversation/thread-state.js';
+import { findHistoryLimitProblems } from '../../core/thread/find-history-limit-problems.js';
+import type { Clock } from '../../core/shared/ports.js';
+import type { ConversationStore } from '../../core/thread/ports.js';
+import { formatThreadKey } from '../../core/thread/thread-key.js';
+import type { ThreadKey } from '../../core/thread/thread-key.js';
+import type { StoredTurn } from '../../core/thread/thread-state.js';
 import { ConfigError } from '../../core/errors.js';
 
 /** Options for {@link createMemoryConversationStore}. */

@@ -1,4 +1,5 @@
-import type { Clock, DeliveryGuard } from '../../core/conversation/ports.js';
+import type { Clock } from '../../core/shared/ports.js';
+import type { DeliveryGuard } from '../../core/intake/ports.js';
 
 /** Options for {@link createMemoryDeliveryGuard}. */
 export interface MemoryDeliveryGuardOptions {

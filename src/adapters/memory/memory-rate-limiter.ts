@@ -1,5 +1,6 @@
-import type { Clock } from '../../core/conversation/ports.js';
-import { refillTimeMs, takeToken, type RateLimiter } from '../../core/conversation/rate-limiter.js';
+import type { Clock } from '../../core/shared/ports.js';
+import { refillTimeMs, takeToken } from '../../core/intake/take-token.js';
+import { type RateLimiter } from '../../core/intake/ports.js';
 
 /** Options of {@link createMemoryRateLimiter}. */
 export interface MemoryRateLimiterOptions {

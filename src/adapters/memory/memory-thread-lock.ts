@@ -1,5 +1,6 @@
-import type { Clock, HeldLock, ThreadLock } from '../../core/conversation/ports.js';
-import { formatThreadKey, type ThreadKey } from '../../core/conversation/thread-key.js';
+import type { Clock } from '../../core/shared/ports.js';
+import type { HeldLock, ThreadLock } from '../../core/queue/ports.js';
+import { formatThreadKey, type ThreadKey } from '../../core/thread/thread-key.js';
 
 /** Options of {@link createMemoryThreadLock}. */
 export interface MemoryThreadLockOptions {

@@ -1,10 +1,10 @@
-import { reportJobFailure } from '../../core/conversation/report-job-failure.js';
-import type { Logger } from '../../core/conversation/ports.js';
-import { settlesWithin } from '../../core/conversation/settles-within.js';
-import { formatThreadKey } from '../../core/conversation/thread-key.js';
-import { orderingKeyOf, type TurnJob, type TurnJobProgress } from '../../core/conversation/turn-job.js';
-import { TurnQueueError } from '../../core/conversation/turn-queue-error.js';
-import type { EnqueueResult, TurnJobRunner, TurnQueue } from '../../core/conversation/turn-queue.js';
+import { reportJobFailure } from '../../core/queue/report-job-failure.js';
+import type { Logger } from '../../core/shared/ports.js';
+import { settlesWithin } from '../../core/shared/settles-within.js';
+import { formatThreadKey } from '../../core/thread/thread-key.js';
+import { orderingKeyOf, type TurnJob, type TurnJobProgress } from '../../core/queue/turn-job.js';
+import { TurnQueueError } from '../../core/queue/turn-queue-error.js';
+import type { EnqueueResult, TurnJobRunner, TurnQueue } from '../../core/queue/ports.js';
 
 /** Options of {@link createMemoryTurnQueue}. */
 export interface MemoryTurnQueueOptions {

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { TurnObserver } from '../../core/conversation/turn-observer.js';
+import type { TurnObserver } from '../../core/turn/ports.js';
 
 /** Options for the metrics registry. */
 export interface CrewMetricsOptions {

@@ -1,4 +1,4 @@
-import type { Logger } from '../../core/conversation/ports.js';
+import type { Logger } from '../../core/shared/ports.js';
 
 /** Where a Slack request came from, read from its body (never its text). */
 export interface SlackRequestFields {

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Logger } from '../../core/conversation/ports.js';
+import type { Logger } from '../../core/shared/ports.js';
 import { redactRedisUrl } from './redact-redis-url.js';
 
 /** Options for {@link createRedisConnection}. */

@@ -1,7 +1,8 @@
-import type { Clock, HeldLock, Logger } from '../../core/conversation/ports.js';
-import type { TurnJob, TurnJobProgress } from '../../core/conversation/turn-job.js';
-import { TurnQueueError } from '../../core/conversation/turn-queue-error.js';
-import type { TurnJobRunner } from '../../core/conversation/turn-queue.js';
+import type { Clock, Logger } from '../../core/shared/ports.js';
+import type { HeldLock } from '../../core/queue/ports.js';
+import type { TurnJob, TurnJobProgress } from '../../core/queue/turn-job.js';
+import { TurnQueueError } from '../../core/queue/turn-queue-error.js';
+import type { TurnJobRunner } from '../../core/queue/ports.js';
 import type { RedisTurnQueueScripts, ThreadHead, ThreadHolder, ThreadListKeys } from './redis-turn-queue-scripts.js';
 import { encodeStoredTurnJob, parseStoredTurnJob, type StoredTurnJob } from './stored-turn-job.js';
 

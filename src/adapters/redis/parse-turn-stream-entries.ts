@@ -1,4 +1,4 @@
-import type { ThreadKey } from '../../core/conversation/thread-key.js';
+import type { ThreadKey } from '../../core/thread/thread-key.js';
 
 /** A wake-up entry of the turns stream: "thread `threadKey` may have jobs to run". */
 export interface TurnStreamEntry {

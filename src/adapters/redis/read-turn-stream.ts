@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../../core/conversation/ports.js';
+import type { Logger } from '../../core/shared/ports.js';
 import { parseTurnStreamEntries, type TurnStreamEntry } from './parse-turn-stream-entries.js';
 
 /** Options of {@link readTurnStream}. */

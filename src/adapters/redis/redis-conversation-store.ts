@@ -1,9 +1,10 @@
-import { findHistoryLimitProblems } from '../../core/conversation/find-history-limit-problems.js';
+import { findHistoryLimitProblems } from '../../core/thread/find-history-limit-problems.js';
 import type { Redis } from 'ioredis';
-import type { ConversationStore, Logger } from '../../core/conversation/ports.js';
-import { formatThreadKey } from '../../core/conversation/thread-key.js';
-import type { ThreadKey } from '../../core/conversation/thread-key.js';
-import type { AnswerStatus, StoredTurn, ThreadState } from '../../core/conversation/thread-state.js';
+import type { ConversationStore } from '../../core/thread/ports.js';
+import type { Logger } from '../../core/shared/ports.js';
+import { formatThreadKey } from '../../core/thread/thread-key.js';
+import type { ThreadKey } from '../../core/thread/thread-key.js';
+import type { AnswerStatus, StoredTurn, ThreadState } from '../../core/thread/thread-state.js';
 import { ConfigError, StoreUnavailableError } from '../../core/errors.js';
 
 /** Options for {@link createRedisConversationStore}. */

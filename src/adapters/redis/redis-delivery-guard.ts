@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { DeliveryGuard } from '../../core/conversation/ports.js';
+import type { DeliveryGuard } from '../../core/intake/ports.js';
 import { StoreUnavailableError } from '../../core/errors.js';
 
 /** Options for {@link createRedisDeliveryGuard}. */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { Clock } from '../../core/conversation/ports.js';
-import { refillTimeMs, type RateLimiter } from '../../core/conversation/rate-limiter.js';
+import type { Clock } from '../../core/shared/ports.js';
+import { refillTimeMs } from '../../core/intake/take-token.js';
+import { type RateLimiter } from '../../core/intake/ports.js';
 import { StoreUnavailableError } from '../../core/errors.js';
 
 /** Options of {@link createRedisRateLimiter}. */

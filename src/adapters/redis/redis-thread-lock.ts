@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { HeldLock, ThreadLock } from '../../core/conversation/ports.js';
-import { formatThreadKey, type ThreadKey } from '../../core/conversation/thread-key.js';
+import type { HeldLock, ThreadLock } from '../../core/queue/ports.js';
+import { formatThreadKey, type ThreadKey } from '../../core/thread/thread-key.js';
 
 /** Options of {@link createRedisThreadLock}. */
 export interface RedisThreadLockOptions {

@@ -1,4 +1,4 @@
-import type { TurnJob } from '../../core/conversation/turn-job.js';
+import type { TurnJob } from '../../core/queue/turn-job.js';
 
 /** A job as kept in its thread's list in Redis (JSON). */
 export interface StoredTurnJob {

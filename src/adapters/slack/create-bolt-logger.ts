@@ -1,5 +1,5 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { Logger } from '../../core/conversation/ports.js';
+import type { Logger } from '../../core/shared/ports.js';
 
 function render(messages: unknown[]): { context: object; message: string } {
   const errors = messages.filter((value): value is Error => value instanceof Error);

@@ -1,4 +1,4 @@
-import type { Clock, Logger } from '../../core/conversation/ports.js';
+import type { Clock, Logger } from '../../core/shared/ports.js';
 import { readSlackError } from './read-slack-error.js';
 
 /** The bot's identity as `auth.test` reports it. */

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { describe, expect, it, vi } from 'vitest';
-import type { Logger } from '../../core/conversation/ports.js';
-import type { ReplyTarget } from '../../core/reply/reply-sink.js';
+import type { Logger } from '../../core/shared/ports.js';
+import type { ReplyTarget } from '../../core/reply/ports.js';
 import { SlackAnswerStream } from './slack-answer-stream.js';
 
 interface Call {

@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../../core/conversation/ports.js';
+import type { Logger } from '../../core/shared/ports.js';
 import { DeliveryError } from '../../core/errors.js';
 import { formatStoppedNotice } from '../../core/reply/describe-error-for-user.js';
-import type { DeliveryHooks, ReplyTarget } from '../../core/reply/reply-sink.js';
+import type { DeliveryHooks, ReplyTarget } from '../../core/reply/ports.js';
 import type { RetryOffer } from '../../core/reply/turn-event.js';
 import { fenceMarker, findOpenFence } from './markdown-fences.js';
 import { planStreamChunk, type StreamAge } from './plan-stream-chunk.js';

@@ -1,7 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startFakeSlackApi, type FakeSlackApi } from '../../../test/fakes/fake-slack-api.js';
-import type { Logger } from '../../core/conversation/ports.js';
+import type { Logger } from '../../core/shared/ports.js';
 import { slackClientOptions } from './create-slack-app.js';
 import { readSlackError } from './read-slack-error.js';
 import { callSlack } from './slack-call.js';

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import { sleep } from '../../core/conversation/sleep.js';
-import type { Logger } from '../../core/conversation/ports.js';
+import { sleep } from '../../core/shared/sleep.js';
+import type { Logger } from '../../core/shared/ports.js';
 import { readSlackError } from './read-slack-error.js';
 
 /** Error codes after which no message can be shown in that place. */

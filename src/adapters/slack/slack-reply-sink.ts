@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../../core/conversation/ports.js';
+import type { Logger } from '../../core/shared/ports.js';
 import type { DeliveryError } from '../../core/errors.js';
 import { describeErrorForUser } from '../../core/reply/describe-error-for-user.js';
-import type { DeliveryHooks, DeliveryReport, ReplySink, ReplyTarget } from '../../core/reply/reply-sink.js';
+import type { DeliveryHooks, DeliveryReport, ReplySink, ReplyTarget } from '../../core/reply/ports.js';
 import type { TurnEvent } from '../../core/reply/turn-event.js';
 import { markdownToMrkdwn } from './markdown-to-mrkdwn.js';
 import { readSlackError } from './read-slack-error.js';

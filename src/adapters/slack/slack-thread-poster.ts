@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../../core/conversation/ports.js';
-import type { ReplyTarget } from '../../core/reply/reply-sink.js';
+import type { Logger } from '../../core/shared/ports.js';
+import type { ReplyTarget } from '../../core/reply/ports.js';
 import { markdownToMrkdwn } from './markdown-to-mrkdwn.js';
 import { readSlackError } from './read-slack-error.js';
 import { callSlack } from './slack-call.js';

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { EarlierThreadMessage, Logger, ThreadHistoryReader } from '../../core/conversation/ports.js';
+import type { EarlierThreadMessage, ThreadHistoryReader } from '../../core/thread/ports.js';
+import type { Logger } from '../../core/shared/ports.js';
 import { renderSlackMarkup } from './render-slack-markup.js';
 import { callSlack } from './slack-call.js';
 

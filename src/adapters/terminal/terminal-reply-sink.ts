@@ -1,4 +1,4 @@
-import type { DeliveryReport, ReplySink } from '../../core/reply/reply-sink.js';
+import type { DeliveryReport, ReplySink } from '../../core/reply/ports.js';
 
 /** Options for the terminal sink. */
 export interface TerminalReplySinkOptions {

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Agent } from './agent.js';
 import type { AgentFileProblem } from './agent-file-error.js';
 import { agentSchema, explainInvalidName } from './agent-schema.js';
@@ -134,7 +133,7 @@ function collectWithoutFrontmatter(body: string, file: string, warnings: AgentFi
       "this looks like frontmatter without its opening '---' line: put '---' lines before and after the fields",
     );
   }
-  const baseName = path.basename(file, path.extname(file));
+  const baseName = fileBaseName(file);
   if (explainInvalidName(baseName) !== undefined || baseName !== baseName.toLowerCase()) {
     return fail(
       file,
@@ -202,4 +201,11 @@ function makeProblem(file: string, line: number | undefined, field: string | und
 
 function fail(file: string, line: number, reason: string, field?: string): Collected {
   return { ok: false, problems: [makeProblem(file, line, field, reason)] };
+}
+
+/** The file's name without folder and extension (pure: both path separators). */
+function fileBaseName(file: string): string {
+  const name = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
 }

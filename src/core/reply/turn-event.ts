@@ -1,5 +1,5 @@
 import type { CrewError } from '../errors.js';
-import type { ModelUsage } from '../model/model-client.js';
+import type { ModelUsage } from '../model/ports.js';
 
 /**
  * What a chat surface needs to offer "try this question again" after a failed or cut-short

@@ -1,5 +1,5 @@
 import { createRedisConversationStore } from '../../../src/adapters/redis/redis-conversation-store.js';
-import type { StoredTurn } from '../../../src/core/conversation/thread-state.js';
+import type { StoredTurn } from '../../../src/core/thread/thread-state.js';
 import type { FakeAnthropicApi } from '../../fakes/fake-anthropic-api.js';
 import type { FakeSlackApi, VisibleMessage } from '../../fakes/fake-slack-api.js';
 import { postSlackEvent, type SlackPostResult } from '../../fakes/sign-slack-request.js';

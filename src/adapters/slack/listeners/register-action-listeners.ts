@@ -1,7 +1,8 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import type { QuestionIntake } from '../../../core/conversation/create-question-intake.js';
-import type { Clock, ConversationStore, Logger } from '../../../core/conversation/ports.js';
-import type { TurnJob } from '../../../core/conversation/turn-job.js';
+import type { QuestionIntake } from '../../../core/intake/create-question-intake.js';
+import type { Clock, Logger } from '../../../core/shared/ports.js';
+import type { ConversationStore } from '../../../core/thread/ports.js';
+import type { TurnJob } from '../../../core/queue/turn-job.js';
 import { describeErrorForUser } from '../../../core/reply/describe-error-for-user.js';
 import { readSlackError } from '../read-slack-error.js';
 import { decodeRetryValue, retryActionId, type RetryButtonValue } from '../retry-button.js';

@@ -1,11 +1,11 @@
 import type { App } from '@slack/bolt';
 import type { AgentRegistry } from '../../../core/agents/agent-registry.js';
-import { decideAccess, describeRefusal, type AccessPolicy, type RefusalReason } from '../../../core/conversation/access-policy.js';
-import { cutWithoutSplittingCharacters } from '../../../core/conversation/create-question-handler.js';
-import type { QuestionIntake } from '../../../core/conversation/create-question-intake.js';
-import type { Clock, Logger } from '../../../core/conversation/ports.js';
-import type { RateLimit, RateLimiter } from '../../../core/conversation/rate-limiter.js';
-import type { TurnJob } from '../../../core/conversation/turn-job.js';
+import { decideAccess, describeRefusal, type AccessPolicy, type RefusalReason } from '../../../core/intake/access-policy.js';
+import { cutWithoutSplittingCharacters } from '../../../core/intake/create-question-handler.js';
+import type { QuestionIntake } from '../../../core/intake/create-question-intake.js';
+import type { Clock, Logger } from '../../../core/shared/ports.js';
+import type { RateLimit, RateLimiter } from '../../../core/intake/ports.js';
+import type { TurnJob } from '../../../core/queue/turn-job.js';
 import { describeErrorForUser } from '../../../core/reply/describe-error-for-user.js';
 import { parseCrewCommand } from '../../../core/routing/parse-crew-command.js';
 import { markdownToMrkdwn } from '../markdown-to-mrkdwn.js';

@@ -1,7 +1,8 @@
 import type { App } from '@slack/bolt';
-import type { Clock, ConversationStore, Logger } from '../../../core/conversation/ports.js';
-import type { QuestionHandler } from '../../../core/conversation/create-question-handler.js';
-import type { IncomingQuestion } from '../../../core/conversation/incoming-question.js';
+import type { Clock, Logger } from '../../../core/shared/ports.js';
+import type { ConversationStore } from '../../../core/thread/ports.js';
+import type { QuestionHandler } from '../../../core/intake/create-question-handler.js';
+import type { IncomingQuestion } from '../../../core/intake/incoming-question.js';
 import { renderSlackMarkup } from '../render-slack-markup.js';
 
 /** Dependencies of the event listeners. */

@@ -4,13 +4,14 @@ import { createMemoryRateLimiter } from '../../adapters/memory/memory-rate-limit
 import { createAgentRegistry } from '../agents/agent-registry.js';
 import type { Agent } from '../agents/agent.js';
 import { StoreUnavailableError } from '../errors.js';
-import type { ReplySink } from '../reply/reply-sink.js';
+import type { ReplySink } from '../reply/ports.js';
 import { createQuestionHandler, cutWithoutSplittingCharacters, type QuestionHandlerOptions } from './create-question-handler.js';
 import { createQuestionIntake } from './create-question-intake.js';
 import type { IncomingQuestion } from './incoming-question.js';
-import type { DeliveryGuard, Logger } from './ports.js';
-import type { TurnJob } from './turn-job.js';
-import type { TurnQueue } from './turn-queue.js';
+import type { DeliveryGuard } from './ports.js';
+import type { Logger } from '../shared/ports.js';
+import type { TurnJob } from '../queue/turn-job.js';
+import type { TurnQueue } from '../queue/ports.js';
 
 const architect: Agent = {
   name: 'backend-architect',

@@ -1,22 +1,4 @@
-/** Outcome of asking the rate limiter for one question. */
-export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
-
-/** Size and refill of one token bucket. */
-export interface RateLimit {
-  /** Most questions in a quick burst (bucket size). */
-  burst: number;
-  /** Tokens added per minute (refill rate). */
-  perMinute: number;
-}
-
-/**
- * Token buckets keyed by who is asking (e.g. `team:user`). Every replica shares the buckets
- * (Redis in production). Failures to reach the backend throw `StoreUnavailableError`.
- */
-export interface RateLimiter {
-  /** Takes one token from `key`'s bucket; refused with the wait until a token is back. */
-  take(key: string, limit: RateLimit): Promise<RateLimitDecision>;
-}
+import type { RateLimit, RateLimitDecision } from './ports.js';
 
 /**
  * The token bucket arithmetic both adapters share (the Redis one runs the same steps in Lua):

@@ -2,20 +2,21 @@ import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { Agent } from '../agents/agent.js';
 import { resolveModelId } from '../agents/resolve-model-id.js';
 import { CrewError } from '../errors.js';
-import type { ModelClient } from '../model/model-client.js';
-import type { ReplySink, ReplyTarget } from '../reply/reply-sink.js';
+import type { ModelClient } from '../model/ports.js';
+import type { ReplySink, ReplyTarget } from '../reply/ports.js';
 import { describeErrorForUser } from '../reply/describe-error-for-user.js';
 import { buildModelMessages } from './build-model-messages.js';
 import { calibrateTokenEstimator } from './estimate-tokens.js';
-import { modelContextWindow } from './model-context-window.js';
-import type { Clock, ConversationStore, Logger, ThreadHistoryReader } from './ports.js';
+import { modelContextWindow } from '../model/model-context-window.js';
+import type { Clock, Logger } from '../shared/ports.js';
+import type { ConversationStore, ThreadHistoryReader } from '../thread/ports.js';
 import { seedFirstQuestion } from './seed-first-question.js';
 import { labelQueueInterruption } from './label-queue-interruption.js';
 import { streamAnswer, type AnswerOutcome } from './stream-answer.js';
-import type { StoredTurn } from './thread-state.js';
-import type { TurnJob } from './turn-job.js';
-import type { TurnObserver } from './turn-observer.js';
-import type { TurnJobContext, TurnJobRunner } from './turn-queue.js';
+import type { StoredTurn } from '../thread/thread-state.js';
+import type { TurnJob } from '../queue/turn-job.js';
+import type { TurnObserver } from './ports.js';
+import type { TurnJobContext, TurnJobRunner } from '../queue/ports.js';
 
 /** Model and history settings of a turn (from config). */
 export interface TurnSettings {

@@ -1,7 +1,8 @@
-import type { DeliveryGuard, Logger } from './ports.js';
-import type { RateLimitDecision } from './rate-limiter.js';
-import type { TurnJob } from './turn-job.js';
-import type { EnqueueResult, TurnQueue } from './turn-queue.js';
+import type { DeliveryGuard } from './ports.js';
+import type { Logger } from '../shared/ports.js';
+import type { RateLimitDecision } from './ports.js';
+import type { TurnJob } from '../queue/turn-job.js';
+import type { EnqueueResult, TurnQueue } from '../queue/ports.js';
 
 /** Result of offering a question to the crew. */
 export type IntakeResult =

@@ -1,7 +1,7 @@
-import type { ModelMessage } from '../model/model-client.js';
+import type { ModelMessage } from '../model/ports.js';
 import { calibrateTokenEstimator, hasMeasuredSize, MESSAGE_FRAMING_TOKENS, type TokenEstimator } from './estimate-tokens.js';
 import { selectKeptExchanges } from './select-kept-exchanges.js';
-import type { StoredTurn } from './thread-state.js';
+import type { StoredTurn } from '../thread/thread-state.js';
 
 /** Options for fitting history to the model's input budget. */
 export interface HistoryBudget {

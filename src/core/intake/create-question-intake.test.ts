@@ -1,9 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createMemoryDeliveryGuard } from '../../adapters/memory/memory-delivery-guard.js';
 import { createQuestionIntake } from './create-question-intake.js';
-import type { DeliveryGuard, Logger } from './ports.js';
-import type { TurnJob } from './turn-job.js';
-import type { EnqueueResult, TurnJobRunner, TurnQueue } from './turn-queue.js';
+import type { DeliveryGuard } from './ports.js';
+import type { Logger } from '../shared/ports.js';
+import type { TurnJob } from '../queue/turn-job.js';
+import type { EnqueueResult, TurnJobRunner, TurnQueue } from '../queue/ports.js';
 
 interface RecordingQueue extends TurnQueue {
   enqueued: TurnJob[];

@@ -1,14 +1,15 @@
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import { hasErrorCode } from '../errors.js';
-import type { ReplySink, ReplyTarget } from '../reply/reply-sink.js';
+import type { ReplySink, ReplyTarget } from '../reply/ports.js';
 import { parseQuestion } from '../routing/parse-question.js';
 import { decideAccess, describeRefusal, type AccessPolicy, type RefusalReason } from './access-policy.js';
 import type { QuestionIntake } from './create-question-intake.js';
 import type { IncomingQuestion } from './incoming-question.js';
-import type { DeliveryGuard, Logger } from './ports.js';
-import type { RateLimit, RateLimiter } from './rate-limiter.js';
-import { rememberRecentIds } from './remember-recent-ids.js';
-import type { TurnJob } from './turn-job.js';
+import type { DeliveryGuard } from './ports.js';
+import type { Logger } from '../shared/ports.js';
+import type { RateLimit, RateLimiter } from './ports.js';
+import { rememberRecentIds } from '../shared/remember-recent-ids.js';
+import type { TurnJob } from '../queue/turn-job.js';
 
 /** Options for the question handler. */
 export interface QuestionHandlerOptions {

@@ -1,9 +1,9 @@
 import { CrewError, ModelCallError } from '../errors.js';
-import type { ModelClient, ModelEvent, ModelRequest, ModelUsage } from '../model/model-client.js';
+import type { ModelClient, ModelEvent, ModelRequest, ModelUsage } from '../model/ports.js';
 import { describeErrorForUser, formatInterruptionNotice } from '../reply/describe-error-for-user.js';
 import type { RetryOffer, TurnEvent } from '../reply/turn-event.js';
-import type { Logger } from './ports.js';
-import { sleep } from './sleep.js';
+import type { Logger } from '../shared/ports.js';
+import { sleep } from '../shared/sleep.js';
 
 /** Tuning for one streamed answer. */
 export interface StreamAnswerOptions {

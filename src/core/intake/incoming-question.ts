@@ -1,4 +1,4 @@
-import type { QuestionSource } from './turn-job.js';
+import type { QuestionSource } from '../queue/turn-job.js';
 
 /** A message addressed to the crew, normalized by the chat adapter (markup already rendered). */
 export interface IncomingQuestion {

@@ -1,4 +1,4 @@
-import type { ThreadKey } from './thread-key.js';
+import type { ThreadKey } from '../thread/thread-key.js';
 
 /** How a question reached the crew. */
 export type QuestionSource = 'mention' | 'command' | 'direct-message' | 'thread-reply';

@@ -1,10 +1,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Agent } from './agent.js';
-import { AgentsDirError } from './agent-file-error.js';
-import type { AgentFileProblem } from './agent-file-error.js';
-import { parseAgentFile } from './parse-agent-file.js';
+import type { Agent } from '../../core/agents/agent.js';
+import { AgentsDirError, type AgentFileProblem } from '../../core/agents/agent-file-error.js';
+import { selectAgents, type AgentFileText } from '../../core/agents/select-agents.js';
 
 /** What loading a folder of agent files produced. */
 export interface LoadAgentsResult {
@@ -30,7 +29,6 @@ export interface LoadAgentsResult {
 export async function loadAgents(dir: string | URL): Promise<LoadAgentsResult> {
   const root = typeof dir === 'string' ? dir : fileURLToPath(dir);
   const problems: AgentFileProblem[] = [];
-  const warnings: AgentFileProblem[] = [];
   let relativePaths: string[];
   try {
     const info = await stat(root);
@@ -40,20 +38,15 @@ export async function loadAgents(dir: string | URL): Promise<LoadAgentsResult> {
     throw new AgentsDirError(root, { cause: error });
   }
 
-  const parsed: Agent[] = [];
+  const files: AgentFileText[] = [];
   for (const relativePath of relativePaths.sort(compareCodeUnits)) {
     const file = path.join(root, relativePath);
     const text = await readUtf8(file, problems);
-    if (text === undefined) continue;
-    const result = parseAgentFile(text, file);
-    if (result.ok) {
-      parsed.push(result.agent);
-      warnings.push(...result.warnings);
-    } else {
-      problems.push(...result.problems);
-    }
+    if (text !== undefined) files.push({ file, text });
   }
-  const agents = dropConflictingAgents(parsed, problems);
+  const selected = selectAgents(files);
+  problems.push(...selected.problems);
+  const { agents, warnings } = selected;
   return { agents, problems, warnings };
 }
 
@@ -91,58 +84,6 @@ async function readUtf8(file: string, problems: AgentFileProblem[]): Promise<str
     problems.push({ file, reason: 'the file is not valid UTF-8 text: save it as UTF-8' });
     return undefined;
   }
-}
-
-/** Keeps the first agent for each name and alias; reports the rest with both files. */
-function dropConflictingAgents(agents: Agent[], problems: AgentFileProblem[]): Agent[] {
-  const byName = new Map<string, Agent>();
-  const named: Agent[] = [];
-  for (const agent of agents) {
-    const owner = byName.get(agent.name);
-    if (owner === undefined) {
-      byName.set(agent.name, agent);
-      named.push(agent);
-    } else {
-      problems.push({
-        file: agent.sourceFile,
-        field: 'name',
-        reason:
-          `agent name '${agent.name}' is already used by ${owner.sourceFile}; ` +
-          'this file was not loaded (the first file in sorted order keeps the name)',
-      });
-    }
-  }
-
-  const aliasOwners = new Map<string, Agent>();
-  const kept: Agent[] = [];
-  for (const agent of named) {
-    const conflict = findAliasConflict(agent, byName, aliasOwners);
-    if (conflict !== undefined) {
-      problems.push({ file: agent.sourceFile, field: 'aliases', reason: `${conflict}; this file was not loaded` });
-      continue;
-    }
-    for (const alias of agent.aliases) aliasOwners.set(alias, agent);
-    kept.push(agent);
-  }
-  return kept;
-}
-
-function findAliasConflict(
-  agent: Agent,
-  byName: Map<string, Agent>,
-  aliasOwners: Map<string, Agent>,
-): string | undefined {
-  for (const alias of agent.aliases) {
-    const nameOwner = byName.get(alias);
-    if (nameOwner !== undefined && nameOwner !== agent) {
-      return `alias '${alias}' is the name of the agent in ${nameOwner.sourceFile}`;
-    }
-    const aliasOwner = aliasOwners.get(alias);
-    if (aliasOwner !== undefined) {
-      return `alias '${alias}' is already an alias of '${aliasOwner.name}' in ${aliasOwner.sourceFile}`;
-    }
-  }
-  return undefined;
 }
 
 function compareCodeUnits(a: string, b: string): number {

@@ -1,5 +1,6 @@
-import type { EarlierThreadMessages, Logger, ThreadHistoryReader } from './ports.js';
-import type { ThreadKey } from './thread-key.js';
+import type { EarlierThreadMessages, ThreadHistoryReader } from '../thread/ports.js';
+import type { Logger } from '../shared/ports.js';
+import type { ThreadKey } from '../thread/thread-key.js';
 
 /** What {@link seedFirstQuestion} needs. */
 export interface SeedFirstQuestionOptions {

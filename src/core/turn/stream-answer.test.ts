@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ModelCallError, type ModelErrorCode } from '../errors.js';
-import type { ModelClient, ModelEvent, ModelRequest, ModelUsage } from '../model/model-client.js';
+import type { ModelClient, ModelEvent, ModelRequest, ModelUsage } from '../model/ports.js';
 import { describeErrorForUser } from '../reply/describe-error-for-user.js';
 import type { TurnEvent } from '../reply/turn-event.js';
-import type { Logger } from './ports.js';
+import type { Logger } from '../shared/ports.js';
 import { streamAnswer, type AnswerOutcome, type StreamAnswerOptions } from './stream-answer.js';
 
 const usage: ModelUsage = { inputTokens: 120, outputTokens: 7, cacheReadTokens: 900, cacheWriteTokens: 30 };

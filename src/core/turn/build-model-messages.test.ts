@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelMessage } from '../model/model-client.js';
+import type { ModelMessage } from '../model/ports.js';
 import { buildModelMessages, type HistoryBudget } from './build-model-messages.js';
 import { estimateTokens, MESSAGE_FRAMING_TOKENS } from './estimate-tokens.js';
-import type { StoredTurn } from './thread-state.js';
+import type { StoredTurn } from '../thread/thread-state.js';
 
 const LEFT_OUT = 'were left out to fit the context budget';
 const roomy: HistoryBudget = { inputTokenBudget: 100_000, systemTokens: 500 };

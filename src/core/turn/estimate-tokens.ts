@@ -1,4 +1,4 @@
-import type { StoredTurn } from './thread-state.js';
+import type { StoredTurn } from '../thread/thread-state.js';
 
 /** Tokens a message adds beyond its text (role and block framing), rounded up. */
 export const MESSAGE_FRAMING_TOKENS = 8;

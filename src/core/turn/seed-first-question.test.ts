@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EarlierThreadMessages, Logger, ThreadHistoryReader } from './ports.js';
+import type { EarlierThreadMessages, ThreadHistoryReader } from '../thread/ports.js';
+import type { Logger } from '../shared/ports.js';
 import { renderEarlierMessages, seedFirstQuestion } from './seed-first-question.js';
 
 const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => quiet };

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hasErrorCode } from '../errors.js';
-import type { Agent } from './agent.js';
-import { AgentsDirError, formatAgentFileProblem } from './agent-file-error.js';
+import { hasErrorCode } from '../../core/errors.js';
+import type { Agent } from '../../core/agents/agent.js';
+import { AgentsDirError, formatAgentFileProblem } from '../../core/agents/agent-file-error.js';
 import { loadAgents } from './load-agents.js';
-import { parseAgentFile } from './parse-agent-file.js';
+import { parseAgentFile } from '../../core/agents/parse-agent-file.js';
 
 const CORPUS_DIR = fileURLToPath(new URL('../../../test/fixtures/agent-corpus', import.meta.url));
 const REPO_AGENTS_DIR = fileURLToPath(new URL('../../../agents', import.meta.url));

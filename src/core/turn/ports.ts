@@ -1,4 +1,4 @@
-import type { ModelUsage } from '../model/model-client.js';
+import type { ModelUsage } from '../model/ports.js';
 
 /** Outcome of a turn, as counted by metrics. */
 export type TurnOutcome = 'answered' | 'interrupted' | 'failed' | 'refused';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calibrateTokenEstimator, estimateTokens } from './estimate-tokens.js';
-import type { StoredTurn } from './thread-state.js';
+import type { StoredTurn } from '../thread/thread-state.js';
 
 function answer(text: string, outputTokens?: number, status: 'complete' | 'interrupted' = 'complete'): StoredTurn {
   return { role: 'assistant', text, turnId: 't', at: 0, status, ...(outputTokens === undefined ? {} : { outputTokens }) };

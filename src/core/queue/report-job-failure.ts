@@ -1,4 +1,4 @@
-import type { Logger } from './ports.js';
+import type { Logger } from '../shared/ports.js';
 import type { TurnJob } from './turn-job.js';
 
 /**

@@ -1,0 +1,38 @@
+/** Ports of the intake: exactly-once delivery claims and per-person rate limits. */
+
+/** Outcome of {@link DeliveryGuard.claimAll}. */
+export type ClaimAllResult = { claimed: true } | { claimed: false; alreadyClaimedId: string };
+
+/** Records which deliveries were already taken, so Slack's retries and duplicate events run once. */
+export interface DeliveryGuard {
+  /** Claims `id` for `ttlMs`. Returns true for the first claim, false when already claimed. */
+  claim(id: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Claims every id for `ttlMs` at once, all or none (one round trip where the backend allows).
+   * When any id was already claimed, nothing is claimed and that id is returned. Optional: a
+   * guard without it is used one `claim` at a time.
+   */
+  claimAll?(ids: readonly string[], ttlMs: number): Promise<ClaimAllResult>;
+  /** Releases a claim (used when the work could not be queued, so a retry may take it). */
+  release(id: string): Promise<void>;
+}
+
+/** Outcome of asking the rate limiter for one question. */
+export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+/** Size and refill of one token bucket. */
+export interface RateLimit {
+  /** Most questions in a quick burst (bucket size). */
+  burst: number;
+  /** Tokens added per minute (refill rate). */
+  perMinute: number;
+}
+
+/**
+ * Token buckets keyed by who is asking (e.g. `team:user`). Every replica shares the buckets
+ * (Redis in production). Failures to reach the backend throw `StoreUnavailableError`.
+ */
+export interface RateLimiter {
+  /** Takes one token from `key`'s bucket; refused with the wait until a token is back. */
+  take(key: string, limit: RateLimit): Promise<RateLimitDecision>;
+}
