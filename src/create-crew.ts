@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAnthropicModelClient } from './adapters/anthropic/anthropic-model-client.js';
 import { createHttpServer } from './adapters/http/create-http-server.js';
 import { createCrewMetrics, type CrewMetrics } from './adapters/metrics/create-crew-metrics.js';
 import { createSlackRequestObserver } from './adapters/metrics/create-slack-request-observer.js';
@@ -11,16 +10,15 @@ import { registerCrewCommand } from './adapters/slack/listeners/register-crew-co
 import { registerEventListeners } from './adapters/slack/listeners/register-event-listeners.js';
 import { createSlackReplySink } from './adapters/slack/slack-reply-sink.js';
 import { createSlackThreadReader } from './adapters/slack/slack-thread-reader.js';
-import { toTurnSettings, type Config } from './config/load-config.js';
+import type { Config } from './config/load-config.js';
 import type { AgentRegistry } from './core/agents/agent-registry.js';
-import { createQuestionHandler } from './core/intake/create-question-handler.js';
-import { createQuestionIntake } from './core/intake/create-question-intake.js';
-import { createTurnRunner } from './core/turn/create-turn-runner.js';
+import { createQuestionIntake } from './core/intake/submit-question.js';
 import type { Clock, Logger } from './core/shared/ports.js';
 import type { TurnQueue } from './core/queue/ports.js';
 import { describeErrorForUser } from './core/reply/describe-error-for-user.js';
 import { createStateBackend } from './wiring/create-state-backend.js';
 import { loadCrewRegistry } from './wiring/load-crew-registry.js';
+import { wireTurnRunner } from './wiring/wire-turn-runner.js';
 
 /** What the wiring needs from outside: config, a logger and (for tests) a clock. */
 export interface CrewOptions {
@@ -79,13 +77,14 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     flushIntervalMs: config.runtime.streamFlushIntervalMs,
     maxStreamAgeMs: config.slackStream.rotateAfterMs,
     onSlackError: metrics.countSlackError,
+    onFirstVisibleText: (agent, sinceStartMs) => metrics.observer.firstVisibleText?.({ agent, sinceStartMs }),
+    now: clock.now,
   });
   slack.app.use(createSlackRequestObserver({ logger, observeAck: metrics.observeEventAck }));
 
   const backend = createStateBackend({ config, logger, clock, redisKeyPrefix: options.redisKeyPrefix, onJobFailed: async (job, error) => {
     // The queue gave up on this job: tell the person instead of leaving silence.
     const agent = registry.defaultAgent();
-    if (!job.threadTs) return;
     await sink
       .postNotice(
         {
@@ -101,53 +100,35 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
       .catch((notifyError: unknown) => logger.error({ err: notifyError, turnId: job.id }, 'could not tell the user a turn failed'));
   } });
   queueRef = backend.queue;
-  const model = createAnthropicModelClient({
-    apiKey: config.anthropic.apiKey,
-    baseUrl: config.anthropic.baseUrl,
-    promptCaching: options.promptCaching,
-  });
-  const runner = createTurnRunner({
+  const runner = wireTurnRunner({
+    config,
+    logger,
+    clock,
     registry,
     store: backend.store,
-    model,
     sink,
-    clock,
-    logger,
     observer: metrics.observer,
     threadReader: createSlackThreadReader({ client: slack.client, logger }),
-    settings: toTurnSettings(config),
+    promptCaching: options.promptCaching,
   });
-  const intake = createQuestionIntake({ guard: backend.guard, queue: backend.queue, logger });
-  const botHandle = '@architect';
-  // Who may ask and how often: the same rules for mentions, DMs, thread replies and /crew.
-  const admission = {
+  // The bot's real name in the workspace, once Slack told us (help texts and usage hints).
+  const botHandle = () => `@${slackAuth.identity()?.botName ?? 'crew'}`;
+  // The one way in: mentions, DMs, thread replies, /crew and the Retry button all submit here.
+  const intake = createQuestionIntake({
+    registry,
+    guard: backend.guard,
+    queue: backend.queue,
+    logger,
+    maxQuestionChars: config.conversation.maxQuestionChars,
+    botHandle,
     accessPolicy: config.access,
     rateLimiter: backend.rateLimiter,
     rateLimit: { perMinute: config.access.userRateLimitPerMinute, burst: config.access.userRateLimitBurst },
     onRefused: metrics.countRefused,
-  };
-  const handleQuestion = createQuestionHandler({
-    registry,
-    intake,
-    guard: backend.guard,
-    sink,
-    logger,
-    maxQuestionChars: config.conversation.maxQuestionChars,
-    botHandle,
-    ...admission,
   });
-  registerEventListeners(slack.app, { handleQuestion, store: backend.store, logger, clock });
+  registerEventListeners(slack.app, { intake, registry, sink, store: backend.store, logger, clock });
   registerActionListeners(slack.app, { intake, store: backend.store, logger, clock, onSlackError: metrics.countSlackError });
-  registerCrewCommand(slack.app, {
-    registry,
-    intake,
-    logger,
-    clock,
-    botHandle,
-    maxQuestionChars: config.conversation.maxQuestionChars,
-    onSlackError: metrics.countSlackError,
-    ...admission,
-  });
+  registerCrewCommand(slack.app, { registry, intake, logger, clock, botHandle, onSlackError: metrics.countSlackError });
 
   let draining = false;
   const server: Server = createHttpServer({

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createAnthropicModelClient } from '../adapters/anthropic/anthropic-model-client.js';
 import { createMemoryConversationStore } from '../adapters/memory/memory-conversation-store.js';
 import { createTerminalReplySink } from '../adapters/terminal/terminal-reply-sink.js';
-import { toTurnSettings, type Config } from '../config/load-config.js';
+import type { Config } from '../config/load-config.js';
 import { createAgentRegistry } from '../core/agents/agent-registry.js';
 import { loadAgents } from '../adapters/agent-files/load-agents.js';
-import { createTurnRunner } from '../core/turn/create-turn-runner.js';
+import { buildTurnJob } from '../core/intake/build-turn-job.js';
+import { wireTurnRunner } from '../wiring/wire-turn-runner.js';
 import type { Logger } from '../core/shared/ports.js';
 import { AgentNotFoundError } from '../core/errors.js';
 import type { CommandIo } from './lint-agents.js';
@@ -28,34 +28,22 @@ export async function askAgent(config: Config, agentName: string, question: stri
     }
     throw error;
   }
-  const sink = createTerminalReplySink(io);
   let failed = false;
-  const runner = createTurnRunner({
+  const runner = wireTurnRunner({
+    config,
+    logger,
+    clock: { now: () => Date.now() },
     registry,
     store: createMemoryConversationStore(),
-    model: createAnthropicModelClient({ apiKey: config.anthropic.apiKey, baseUrl: config.anthropic.baseUrl }),
-    sink,
-    clock: { now: () => Date.now() },
-    logger,
+    sink: createTerminalReplySink(io),
     observer: { turnFinished: ({ outcome }) => void (failed = outcome !== 'answered') },
-    settings: toTurnSettings(config),
   });
   const id = randomUUID();
-  await runner(
-    {
-      id,
-      source: 'direct-message',
-      teamId: 'terminal',
-      channelId: 'terminal',
-      threadTs: id,
-      userId: 'terminal-user',
-      agentName: agent.name,
-      text: question,
-      isDirectMessage: true,
-      receivedAt: Date.now(),
-      progress: {},
-    },
-    { attempt: 1, signal: new AbortController().signal, saveProgress: async () => undefined },
+  // Built by the same code as every Slack surface's job.
+  const job = buildTurnJob(
+    { source: 'direct-message', jobId: id, teamId: 'terminal', channelId: 'terminal', userId: 'terminal-user', isDirectMessage: true, text: question, receivedAt: Date.now() },
+    { threadTs: id, agentName: agent.name, text: question },
   );
+  await runner(job, { attempt: 1, signal: new AbortController().signal, saveProgress: async () => undefined });
   return failed ? 1 : 0;
 }

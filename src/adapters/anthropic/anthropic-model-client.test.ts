@@ -4,7 +4,7 @@ import { ModelCallError } from '../../core/errors.js';
 import type { ModelEvent, ModelRequest } from '../../core/model/ports.js';
 import { createAnthropicModelClient } from './anthropic-model-client.js';
 
-const request: ModelRequest = { model: 'claude-test', system: 'You are terse.', messages: [{ role: 'user', content: 'hi' }], maxTokens: 200 };
+const request: ModelRequest = { model: 'claude-test', system: 'You are terse.', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], maxTokens: 200 };
 let fake: FakeAnthropicApi;
 
 beforeAll(async () => {
@@ -21,7 +21,9 @@ async function readSlowly(): Promise<{ texts: string[]; end?: ModelEvent; error?
   try {
     for await (const event of client.stream(request, new AbortController().signal)) {
       if (event.type === 'message-end') return { texts, end: event };
-      texts.push(event.text);
+      // Failures arrive as the stream's last event, never as a throw.
+      if (event.type === 'error') return { texts, error: event.error };
+      if (event.type === 'text-delta') texts.push(event.text);
       await new Promise((resolve) => setTimeout(resolve, 30));
     }
     return { texts };
@@ -36,7 +38,7 @@ describe('the Anthropic model client', () => {
     const { texts, end, error } = await readSlowly();
     expect(error).toBeUndefined();
     expect(texts.join('')).toBe('All good here.');
-    expect(end).toMatchObject({ type: 'message-end', stopReason: 'end_turn' });
+    expect(end).toMatchObject({ type: 'message-end', stopReason: 'end_turn', content: [{ type: 'text', text: 'All good here.' }] });
   });
 
   it('fails with a typed error when an error event arrives while the reader is busy (the SDK iterator would just end)', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelRequest } from '../../core/model/ports.js';
-import { toMessagesBody } from './anthropic-model-client.js';
+import { toMessagesBody } from './to-messages-body.js';
 
 function request(flags: boolean[]): ModelRequest {
   return {
@@ -9,7 +9,7 @@ function request(flags: boolean[]): ModelRequest {
     maxTokens: 100,
     messages: flags.map((cacheBreakpoint, index) => ({
       role: index % 2 === 0 ? 'user' : 'assistant',
-      content: `message ${index}`,
+      content: [{ type: 'text' as const, text: `message ${index}` }],
       ...(cacheBreakpoint ? { cacheBreakpoint } : {}),
     })),
   };
@@ -46,5 +46,35 @@ describe('toMessagesBody', () => {
     const body = toMessagesBody(request([true, true, true]), { promptCaching: false });
     expect(breakpoints(body)).toEqual([]);
     expect(JSON.stringify(body)).not.toContain('cache_control');
+  });
+
+  it('sends tool blocks in the API’s shapes, server tool results exactly as they came, with the breakpoint on the last block', () => {
+    const raw = { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [{ type: 'web_search_result', url: 'https://redis.io', title: 'Redis', encrypted_content: 'x' }] };
+    const body = toMessagesBody({
+      model: 'claude-test',
+      system: 'S',
+      maxTokens: 10,
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'q' }] },
+        {
+          role: 'assistant',
+          cacheBreakpoint: true,
+          content: [
+            { type: 'thinking', thinking: 'hmm', signature: 'sig' },
+            { type: 'tool-use', id: 'srvtoolu_1', name: 'web_search', input: { query: 'redis' }, server: true },
+            { type: 'tool-result', toolUseId: 'srvtoolu_1', content: '', server: true, raw },
+            { type: 'tool-use', id: 'toolu_2', name: 'consult', input: { member: 'sre' } },
+          ],
+        },
+        { role: 'user', content: [{ type: 'tool-result', toolUseId: 'toolu_2', content: 'Use two regions.', isError: false }] },
+      ],
+    });
+    expect(body.messages[1]?.content).toEqual([
+      { type: 'thinking', thinking: 'hmm', signature: 'sig' },
+      { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: { query: 'redis' } },
+      raw,
+      { type: 'tool_use', id: 'toolu_2', name: 'consult', input: { member: 'sre' }, cache_control: { type: 'ephemeral' } },
+    ]);
+    expect(body.messages[2]?.content).toEqual([{ type: 'tool_result', tool_use_id: 'toolu_2', content: 'Use two regions.' }]);
   });
 });

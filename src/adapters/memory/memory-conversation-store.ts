@@ -148,7 +148,7 @@ function trimToWholePairs(turns: StoredTurn[], maxTurns: number): StoredTurn[] {
 
 /** Copies the known fields only, leaving out undefined ones (as a stored record would). */
 function copyTurn(turn: StoredTurn): StoredTurn {
-  const copy: StoredTurn = { role: turn.role, text: turn.text, turnId: turn.turnId, at: turn.at };
+  const copy: StoredTurn = { role: turn.role, content: structuredClone(turn.content), turnId: turn.turnId, at: turn.at };
   if (turn.userId !== undefined) copy.userId = turn.userId;
   if (turn.status !== undefined) copy.status = turn.status;
   if (turn.inputTokens !== undefined) copy.inputTokens = turn.inputTokens;

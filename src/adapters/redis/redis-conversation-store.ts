@@ -6,6 +6,7 @@ import { formatThreadKey } from '../../core/thread/thread-key.js';
 import type { ThreadKey } from '../../core/thread/thread-key.js';
 import type { AnswerStatus, StoredTurn, ThreadState } from '../../core/thread/thread-state.js';
 import { ConfigError, StoreUnavailableError } from '../../core/errors.js';
+import type { ContentBlock } from '../../core/model/content-block.js';
 
 /** Options for {@link createRedisConversationStore}. */
 export interface RedisConversationStoreOptions {
@@ -43,7 +44,10 @@ interface TurnRecord {
   s?: 'c' | 'i';
   n?: number;
   o?: number;
-  x: string;
+  /** Text of a turn that is one text block (today's and older records: the common case stays compact). */
+  x?: string;
+  /** Content of any other turn (tool calls, results, several blocks), as the core's blocks. */
+  b?: ContentBlock[];
 }
 
 const USER_RECORD_PREFIX = '{"r":"u",';
@@ -236,7 +240,7 @@ function encodeTurnRecord(turn: StoredTurn): string {
     s: turn.status === undefined ? undefined : turn.status === 'complete' ? 'c' : 'i',
     n: turn.inputTokens,
     o: turn.outputTokens,
-    x: turn.text,
+    ...encodeContent(turn.content),
   };
   return JSON.stringify(record);
 }
@@ -253,11 +257,12 @@ function decodeTurnRecord(raw: string): { turn: StoredTurn } | { problem: string
   }
   const record = value as Partial<Record<keyof TurnRecord, unknown>>;
   if (record.r !== 'u' && record.r !== 'a') return { problem: 'unknown role' };
-  if (typeof record.x !== 'string') return { problem: 'missing text' };
+  const content = decodeContent(record.x, record.b);
+  if (content === undefined) return { problem: 'missing content' };
   if (typeof record.i !== 'string') return { problem: 'missing turn id' };
   if (typeof record.t !== 'number' || !Number.isFinite(record.t)) return { problem: 'missing timestamp' };
 
-  const turn: StoredTurn = { role: record.r === 'u' ? 'user' : 'assistant', text: record.x, turnId: record.i, at: record.t };
+  const turn: StoredTurn = { role: record.r === 'u' ? 'user' : 'assistant', content, turnId: record.i, at: record.t };
   if (typeof record.u === 'string') turn.userId = record.u;
   const status = decodeStatus(record.s);
   if (status !== undefined) turn.status = status;
@@ -270,4 +275,21 @@ function decodeStatus(value: unknown): AnswerStatus | undefined {
   if (value === 'c') return 'complete';
   if (value === 'i') return 'interrupted';
   return undefined;
+}
+
+/** A lone text block is stored as `x` (the record layout of every earlier version); anything else as `b`. */
+function encodeContent(content: readonly ContentBlock[]): Pick<TurnRecord, 'x' | 'b'> {
+  const only = content.length === 1 ? content[0] : undefined;
+  return only?.type === 'text' ? { x: only.text } : { b: [...content] };
+}
+
+function decodeContent(text: unknown, blocks: unknown): ContentBlock[] | undefined {
+  if (typeof text === 'string') return [{ type: 'text', text }];
+  if (Array.isArray(blocks) && blocks.every(isContentBlock)) return blocks;
+  return undefined;
+}
+
+function isContentBlock(value: unknown): value is ContentBlock {
+  const type = (value as { type?: unknown } | null)?.type;
+  return type === 'text' || type === 'thinking' || type === 'tool-use' || type === 'tool-result';
 }

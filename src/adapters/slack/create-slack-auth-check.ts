@@ -6,6 +6,8 @@ export interface SlackBotIdentity {
   botUserId: string;
   botId: string;
   teamId?: string;
+  /** The bot's user name in the workspace (`auth.test`'s `user`), as people @-mention it. */
+  botName?: string;
 }
 
 /** What Bolt's `authorize` must return for a single-workspace app. */
@@ -19,7 +21,7 @@ export type SlackAuthStatus = { ok: true } | { ok: false; reason: string };
 /** Options for {@link createSlackAuthCheck}. */
 export interface SlackAuthCheckOptions {
   /** Calls Slack's `auth.test` with the bot token (e.g. `() => client.auth.test()`). */
-  authTest: () => Promise<{ user_id?: string; bot_id?: string; team_id?: string }>;
+  authTest: () => Promise<{ user_id?: string; bot_id?: string; team_id?: string; user?: string }>;
   botToken: string;
   clock: Clock;
   logger: Logger;
@@ -43,6 +45,8 @@ export interface SlackAuthCheck {
    * and throws when Slack refuses, so the event is answered 500 and Slack retries it later.
    */
   authorize(): Promise<SlackAuthorization>;
+  /** The bot's identity once `auth.test` answered (undefined before). */
+  identity(): SlackBotIdentity | undefined;
 }
 
 /** Slack codes that mean the token itself is bad: only a new token fixes them. */
@@ -82,7 +86,7 @@ export function createSlackAuthCheck(options: SlackAuthCheckOptions): SlackAuthC
       try {
         const result = await options.authTest();
         if (!result.user_id || !result.bot_id) throw new NotABotTokenError();
-        identity = { botUserId: result.user_id, botId: result.bot_id, teamId: result.team_id };
+        identity = { botUserId: result.user_id, botId: result.bot_id, teamId: result.team_id, ...(result.user ? { botName: result.user } : {}) };
         if (latest && !latest.status.ok) options.logger.info({ team: identity.teamId }, 'slack auth ok again');
         latest = { status: { ok: true }, at: options.clock.now() };
         return identity;
@@ -126,5 +130,6 @@ export function createSlackAuthCheck(options: SlackAuthCheckOptions): SlackAuthC
       const known = identity ?? (await runAuthTest());
       return { ...known, botToken: options.botToken };
     },
+    identity: () => identity,
   };
 }

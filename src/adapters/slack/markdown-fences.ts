@@ -22,3 +22,9 @@ export function findOpenFence(markdown: string): string | undefined {
 export function fenceMarker(openFence: string): string {
   return /^(`{3,}|~{3,})/.exec(openFence)?.[1] ?? '```';
 }
+
+/** The fence to reopen in a new message when `text` ends inside a code block. */
+export function reopenFor(text: string): string {
+  const open = findOpenFence(text);
+  return open ? `${open}\n` : '';
+}

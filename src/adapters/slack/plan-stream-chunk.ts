@@ -59,3 +59,13 @@ export function planStreamChunk(input: StreamChunkInput): StreamChunkPlan {
   if (last !== undefined) return { text: pending.slice(0, last - base), endsMessage: true };
   return { text: pending.slice(0, fallbackCut(pending, room)), endsMessage: true };
 }
+
+/**
+ * How old a streaming message is for rotation: `due` past `maxStreamAgeMs` (end it at the next
+ * clean break), `overdue` once a grace period for finding that break is over (end it now).
+ */
+export function classifyStreamAge(ageMs: number, maxStreamAgeMs: number): StreamAge {
+  const grace = Math.min(30_000, Math.max(1_000, maxStreamAgeMs / 4));
+  if (ageMs >= maxStreamAgeMs + grace) return 'overdue';
+  return ageMs >= maxStreamAgeMs ? 'due' : 'fresh';
+}

@@ -1,4 +1,4 @@
-import type { DeliveryErrorCode } from '../../core/errors.js';
+import { DeliveryError, type DeliveryErrorCode } from '../../core/errors.js';
 
 /** Slack's error code and retry hint, read from whatever the WebClient threw. */
 export interface SlackErrorInfo {
@@ -41,4 +41,10 @@ export function deliveryCodeFor(slackCode: string): DeliveryErrorCode {
     default:
       return 'delivery_failed';
   }
+}
+
+/** The typed error for an answer Slack refused: its Slack code, the channel and the method that failed. */
+export function toDeliveryError(error: unknown, channel: string, method: string | undefined): DeliveryError {
+  const { code } = readSlackError(error);
+  return new DeliveryError(deliveryCodeFor(code), `Slack refused the answer: ${code}`, { slackCode: code, channel, method }, { cause: error });
 }

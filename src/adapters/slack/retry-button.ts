@@ -1,4 +1,4 @@
-import type { RetryOffer } from '../../core/reply/turn-event.js';
+import type { RetryOffer } from '../../core/reply/ports.js';
 
 /** `action_id` of the Retry button; `register-action-listeners.ts` handles presses. */
 export const retryActionId = 'crew_retry';

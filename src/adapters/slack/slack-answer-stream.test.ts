@@ -180,7 +180,7 @@ describe('SlackAnswerStream', () => {
     const { stream } = newStream(client, { flushIntervalMs: 0, maxStreamAgeMs: 1000, now: () => now });
     stream.push('Intro line');
     // Wait for the first message to exist (not a fixed sleep: a loaded machine is slower).
-    while (!stream.started) await sleep(1);
+    while (stream.messageTs.length === 0) await sleep(1);
     now = 1500; // due for rotation
     stream.push(' continues.\n\nNext paragraph.');
     await stream.finish();

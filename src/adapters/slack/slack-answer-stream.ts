@@ -1,57 +1,22 @@
-import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../../core/shared/ports.js';
-import { DeliveryError } from '../../core/errors.js';
+import type { DeliveryError } from '../../core/errors.js';
 import { formatStoppedNotice } from '../../core/reply/describe-error-for-user.js';
-import type { DeliveryHooks, ReplyTarget } from '../../core/reply/ports.js';
-import type { RetryOffer } from '../../core/reply/turn-event.js';
-import { fenceMarker, findOpenFence } from './markdown-fences.js';
-import { planStreamChunk, type StreamAge } from './plan-stream-chunk.js';
-import { deliveryCodeFor, readSlackError } from './read-slack-error.js';
+import type { ProgressItem } from '../../core/reply/ports.js';
+import { AnswerTextBuffer } from './answer-text-buffer.js';
+import { fenceMarker, findOpenFence, reopenFor } from './markdown-fences.js';
+import { formatProgressLine, toTaskChunk } from './progress-chunks.js';
+import type { AnswerEnding, OpenMessage, SlackAnswerStreamOptions } from './slack-answer-stream-options.js';
+
+export type { AnswerEnding, AnswerStreamHooks, SlackAnswerStreamOptions } from './slack-answer-stream-options.js';
+import { classifyStreamAge, planStreamChunk } from './plan-stream-chunk.js';
+import { readSlackError, toDeliveryError } from './read-slack-error.js';
 import { buildRetryActions } from './retry-button.js';
 import { PacedSendQueue } from './paced-send-queue.js';
 import { fatalSlackCodes } from './slack-call.js';
 import { SlackFallbackMessage } from './slack-fallback-message.js';
 import { SlackThreadPoster } from './slack-thread-poster.js';
 
-/** Tuning for one streamed answer. */
-export interface SlackAnswerStreamOptions {
-  client: WebClient;
-  target: ReplyTarget;
-  logger: Logger;
-  hooks: DeliveryHooks;
-  /** Minimum time between Slack calls once the first words are out. */
-  flushIntervalMs: number;
-  /** Characters per message before continuing in a new one (default 10,000; one call carries ≤ 12,000). */
-  maxMessageChars?: number;
-  /** Past this length a message ends at the next paragraph or code-block end (default 80 % of the maximum). */
-  softMessageChars?: number;
-  /**
-   * Age after which a message ends at the next clean break (default 4 min); up to 30 s later it
-   * ends wherever it is. Keep it ≤ 4.5 min: Slack expires a stream after ~5.
-   */
-  maxStreamAgeMs?: number;
-  /** Characters per message in the post-and-update fallback. */
-  maxFallbackChars?: number;
-  onSlackError?: (method: string, code: string) => void;
-  now?: () => number;
-}
-
-/** How an answer ends: a notice appended after it, and optionally a Retry button. */
-export interface AnswerEnding {
-  notice?: string;
-  retry?: RetryOffer;
-}
-
 /** Slack's per-call limit for `markdown_text`. */
 const maxCallChars = 12_000;
-
-interface OpenMessage {
-  ts: string;
-  text: string;
-  startedAt: number;
-  /** The next text goes to a new message. */
-  full: boolean;
-}
 
 /**
  * One answer being shown in a Slack thread. The first words go out the moment they arrive
@@ -69,7 +34,7 @@ export class SlackAnswerStream {
   stoppedByUser = false;
   failure?: DeliveryError;
 
-  private pending = '';
+  private readonly text = new AnswerTextBuffer();
   private reopenPrefix = '';
   private current?: OpenMessage;
   /** Set once Slack refused native streaming: the answer is posted and updated instead. */
@@ -101,11 +66,6 @@ export class SlackAnswerStream {
     });
   }
 
-  /** True once any message of this answer exists in Slack. */
-  get started(): boolean {
-    return this.messageTs.length > 0;
-  }
-
   /**
    * Shows a status ("is thinking…", "Claude is busy, retrying…") in the thread until the first
    * words go out. It runs on the answer's queue, so it can never land after them (a status
@@ -124,8 +84,32 @@ export class SlackAnswerStream {
   /** Adds model text; it is sent now (first words) or with the next batch. */
   push(text: string): void {
     if (this.closed || this.stoppedByUser || this.failure || text === '') return;
-    this.pending += text;
+    this.text.push(text);
     this.queue.request();
+  }
+
+  /**
+   * Shows a progress item (a tool call, a consult) in its place in the answer: text buffered
+   * before it goes out first. Native streams show it as a `task_update` chunk; the fallback
+   * as a plain line of text.
+   */
+  pushProgress(item: ProgressItem): void {
+    if (this.closed || this.stoppedByUser || this.failure) return;
+    // Text pushed after the item waits for it: only what came before is sent ahead of the card.
+    this.text.markProgress();
+    void this.queue.run(async () => {
+      try {
+        for (let before = -1; this.text.sendable() > 0 && this.canSend() && this.text.pending.length !== before; ) {
+          before = this.text.pending.length;
+          await this.send();
+        }
+        if (!this.canSend()) return;
+        if (this.fallback) await this.fallback.append(formatProgressLine(item));
+        else await this.sendTask(item);
+      } finally {
+        this.text.progressShown();
+      }
+    });
   }
 
   /** Sends everything still buffered, appends the ending, and closes the answer. Later pushes are ignored. */
@@ -142,13 +126,16 @@ export class SlackAnswerStream {
   }
 
   private send(): Promise<void> {
-    return this.fallback ? this.sendFallback(this.fallback) : this.sendNative();
+    return this.fallback ? this.sendFallback(this.fallback) : this.sendNative(this.text.sendable());
   }
 
-  private async sendNative(): Promise<void> {
-    // Only the text pending when this send began: text arriving during its calls waits for the next paced send.
-    let unsent = this.pending.length;
-    while (unsent > 0 && this.pending !== '' && this.canSend() && !this.fallback) {
+  /**
+   * Sends pending text: at most `limitChars` (what precedes the next progress item), and only the
+   * text pending when this send began — text arriving during its calls waits for the next paced send.
+   */
+  private async sendNative(limitChars: number): Promise<void> {
+    let unsent = limitChars;
+    while (unsent > 0 && this.text.pending !== '' && this.canSend() && !this.fallback) {
       const message = this.current;
       if (message?.full) {
         await this.rotate(message);
@@ -157,18 +144,18 @@ export class SlackAnswerStream {
       const prefix = message ? '' : this.reopenPrefix;
       const plan = planStreamChunk({
         messageText: message ? message.text : prefix,
-        pending: this.pending,
+        pending: this.text.hasProgressWaiting ? this.text.pending.slice(0, unsent) : this.text.pending,
         callRoom: maxCallChars - prefix.length,
         maxMessageChars: this.maxMessageChars,
         softMessageChars: this.softMessageChars,
-        age: message ? this.ageOf(message) : 'fresh',
+        age: message ? classifyStreamAge(this.now() - message.startedAt, this.maxStreamAgeMs) : 'fresh',
       });
       if (plan.text === '') {
         if (!message) break;
         message.full = true;
         continue;
       }
-      this.pending = this.pending.slice(plan.text.length);
+      this.text.take(plan.text.length);
       unsent -= plan.text.length;
       if (message) await this.append(message, plan.text);
       else await this.start(plan.text);
@@ -176,12 +163,33 @@ export class SlackAnswerStream {
     }
   }
 
-  private ageOf(message: OpenMessage): StreamAge {
-    const age = this.now() - message.startedAt;
-    // Time allowed to reach a clean break before ending the message wherever it is.
-    const grace = Math.min(30_000, Math.max(1_000, this.maxStreamAgeMs / 4));
-    if (age >= this.maxStreamAgeMs + grace) return 'overdue';
-    return age >= this.maxStreamAgeMs ? 'due' : 'fresh';
+  private async sendTask(item: ProgressItem): Promise<void> {
+    const chunk = toTaskChunk(item);
+    const message = this.current;
+    if (message && !message.full) {
+      const result = await this.poster.appendChunks(message.ts, [chunk]);
+      if (result === 'stopped_by_user') this.stopRequested();
+      if (result !== 'expired') return;
+      this.current = undefined;
+    }
+    if (this.current?.full) await this.rotate(this.current);
+    try {
+      const ts = await this.poster.startStream('', [chunk]);
+      this.current = { ts, text: '', startedAt: this.now(), full: false };
+      this.messageStarted(ts);
+    } catch (error) {
+      await this.fallBack(error);
+      await this.fallback?.append(formatProgressLine(item));
+    }
+  }
+
+  /** Slack refused native streaming (unless the error is fatal, which fails the answer): post and update instead. */
+  private async fallBack(error: unknown): Promise<SlackFallbackMessage> {
+    const { code } = readSlackError(error);
+    if (fatalSlackCodes.has(code) || code === 'ratelimited') throw error;
+    this.options.logger.warn({ code }, 'native streaming refused; falling back to post and update');
+    this.fallback = new SlackFallbackMessage(this.poster, this.maxFallbackChars, (started) => this.messageStarted(started));
+    return this.fallback;
   }
 
   private async start(chunk: string): Promise<void> {
@@ -190,15 +198,12 @@ export class SlackAnswerStream {
     try {
       ts = await this.poster.startStream(text);
     } catch (error) {
-      const { code } = readSlackError(error);
-      if (fatalSlackCodes.has(code) || code === 'ratelimited') throw error;
-      this.options.logger.warn({ code }, 'native streaming refused; falling back to post and update');
-      this.fallback = new SlackFallbackMessage(this.poster, this.maxFallbackChars, (started) => this.messageStarted(started));
+      const fallback = await this.fallBack(error);
       // The reopened fence (if any) keeps a code block open across the switch; it is not model text.
-      this.pending = chunk + this.pending;
+      this.text.putBack(chunk);
       const prefix = this.reopenPrefix;
       this.reopenPrefix = '';
-      await this.sendFallback(this.fallback, prefix);
+      await this.sendFallback(fallback, prefix);
       return;
     }
     this.reopenPrefix = '';
@@ -217,7 +222,7 @@ export class SlackAnswerStream {
       this.options.logger.info({ messageTs: message.ts }, 'stream expired; continuing in a new message');
       this.reopenPrefix = reopenFor(message.text);
       this.current = undefined;
-      this.pending = chunk + this.pending;
+      this.text.putBack(chunk);
     } else {
       this.stopRequested();
     }
@@ -240,9 +245,9 @@ export class SlackAnswerStream {
   }
 
   private async sendFallback(fallback: SlackFallbackMessage, prefix = ''): Promise<void> {
-    if (this.pending === '' || !this.canSend()) return;
-    const text = this.pending;
-    this.pending = '';
+    const sendable = this.text.sendable();
+    if (sendable === 0 || !this.canSend()) return;
+    const text = this.text.take(sendable);
     await fallback.append(prefix + text);
     this.deliveredText += text;
   }
@@ -286,7 +291,7 @@ export class SlackAnswerStream {
   private stopRequested(): void {
     if (this.stoppedByUser) return;
     this.stoppedByUser = true;
-    this.pending = '';
+    this.text.clear();
     this.current = undefined;
     this.queue.cancel();
     this.options.logger.info({ deliveredChars: this.deliveredText.length }, 'stopped by user in Slack');
@@ -294,15 +299,15 @@ export class SlackAnswerStream {
   }
 
   private fail(error: unknown): void {
-    const { code } = readSlackError(error);
     const method = this.poster.failedMethod;
     if (this.failure) {
-      this.options.logger.warn({ code, method }, 'another Slack call failed after the answer was refused');
+      this.options.logger.warn({ code: readSlackError(error).code, method }, 'another Slack call failed after the answer was refused');
       return;
     }
     const channel = this.options.target.channelId;
-    this.failure = new DeliveryError(deliveryCodeFor(code), `Slack refused the answer: ${code}`, { slackCode: code, channel, method }, { cause: error });
-    this.pending = '';
+    this.failure = toDeliveryError(error, channel, method);
+    const code = this.failure.details.slackCode;
+    this.text.clear();
     this.queue.cancel();
     this.options.logger.error(
       { code, deliveryCode: this.failure.code, method, channel, deliveredChars: this.deliveredText.length },
@@ -311,10 +316,4 @@ export class SlackAnswerStream {
     // Nothing more can be shown: stop paying for tokens nobody will see.
     this.options.hooks.onStopRequested();
   }
-}
-
-/** The fence to reopen in a new message when `text` ends inside a code block. */
-function reopenFor(text: string): string {
-  const open = findOpenFence(text);
-  return open ? `${open}\n` : '';
 }

@@ -2,11 +2,10 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../core/shared/ports.js';
 import type { DeliveryError } from '../../core/errors.js';
 import { describeErrorForUser } from '../../core/reply/describe-error-for-user.js';
-import type { DeliveryHooks, DeliveryReport, ReplySink, ReplyTarget } from '../../core/reply/ports.js';
-import type { TurnEvent } from '../../core/reply/turn-event.js';
+import type { ReplySink, ReplyTarget } from '../../core/reply/ports.js';
 import { markdownToMrkdwn } from './markdown-to-mrkdwn.js';
 import { readSlackError } from './read-slack-error.js';
-import { SlackAnswerStream } from './slack-answer-stream.js';
+import { SlackReply } from './slack-reply.js';
 import { callSlack } from './slack-call.js';
 
 /** Options for the Slack reply sink. */
@@ -18,6 +17,9 @@ export interface SlackReplySinkOptions {
   /** Rotate a streaming message to a new one after this long (Slack expires streams at ~5 min). */
   maxStreamAgeMs?: number;
   onSlackError?: (method: string, code: string) => void;
+  /** The first message of an answer exists in Slack (metrics). */
+  onFirstVisibleText?: (agent: string, sinceTurnStartMs: number) => void;
+  now?: () => number;
 }
 
 /** Shows answers in Slack threads: native streaming first, post-and-update as the fallback. */
@@ -33,10 +35,12 @@ export function createSlackReplySink(options: SlackReplySinkOptions): ReplySink 
 
   function loggerFor(target: ReplyTarget): Logger {
     return options.logger.child({
+      team: target.teamId,
       channel: target.channelId,
       thread: target.threadTs,
       agent: target.agent.name,
       ...(target.turnId ? { turnId: target.turnId } : {}),
+      ...(target.eventId ? { eventId: target.eventId } : {}),
     });
   }
 
@@ -79,42 +83,19 @@ export function createSlackReplySink(options: SlackReplySinkOptions): ReplySink 
   }
 
   return {
-    async deliver(target: ReplyTarget, events: AsyncIterable<TurnEvent>, hooks: DeliveryHooks): Promise<DeliveryReport> {
-      const logger = loggerFor(target);
-      const stream = new SlackAnswerStream({
+    open(target) {
+      return new SlackReply({
         client,
         target,
-        logger,
+        logger: loggerFor(target),
         flushIntervalMs: options.flushIntervalMs,
         maxMessageChars: options.maxMessageChars,
         maxStreamAgeMs: options.maxStreamAgeMs,
         onSlackError: options.onSlackError,
-        hooks,
+        onFirstVisibleText: options.onFirstVisibleText,
+        now: options.now ?? Date.now,
+        reportUndeliverable: (failedTarget, stream, logger) => (stream.failure ? reportUndeliverable(failedTarget, stream.failure, logger) : Promise.resolve()),
       });
-      for await (const event of events) {
-        switch (event.type) {
-          case 'status':
-            void stream.showStatus(event.text);
-            break;
-          case 'text-delta':
-            stream.push(event.text);
-            break;
-          case 'turn-end':
-            await stream.finish({ notice: event.notice });
-            break;
-          case 'turn-error':
-            await stream.finish({ notice: event.notice, retry: event.retry });
-            break;
-        }
-      }
-      await stream.finish();
-      if (stream.failure) await reportUndeliverable(target, stream.failure, logger);
-      return {
-        deliveredText: stream.deliveredText,
-        messageTs: stream.messageTs,
-        stoppedByUser: stream.stoppedByUser,
-        failure: stream.failure,
-      };
     },
 
     async postNotice(target, text) {

@@ -41,12 +41,12 @@ export class SlackThreadPoster {
   }
 
   /** Starts a streaming reply in the thread (addressed to the asker outside DMs). Returns its ts. */
-  async startStream(markdown: string): Promise<string> {
+  async startStream(markdown: string, chunks?: Record<string, unknown>[]): Promise<string> {
     const { target } = this.options;
     const response = await this.call<{ ts: string }>('chat.startStream', {
       channel: target.channelId,
       thread_ts: target.threadTs,
-      markdown_text: markdown,
+      ...(chunks ? { chunks } : { markdown_text: markdown }),
       ...(target.isDirectMessage ? {} : { recipient_user_id: target.recipientUserId, recipient_team_id: target.teamId }),
       ...this.face(),
     });
@@ -56,6 +56,11 @@ export class SlackThreadPoster {
   /** Appends to a streaming reply. */
   appendStream(ts: string, markdown: string): Promise<StreamCallResult> {
     return this.streamCall('chat.appendStream', { channel: this.options.target.channelId, ts, markdown_text: markdown });
+  }
+
+  /** Appends chunks (e.g. `task_update`) to a streaming reply. */
+  appendChunks(ts: string, chunks: Record<string, unknown>[]): Promise<StreamCallResult> {
+    return this.streamCall('chat.appendStream', { channel: this.options.target.channelId, ts, chunks });
   }
 
   /** Ends a streaming reply, with optional last words and blocks shown below it. */

@@ -36,3 +36,14 @@ export interface RateLimiter {
   /** Takes one token from `key`'s bucket; refused with the wait until a token is back. */
   take(key: string, limit: RateLimit): Promise<RateLimitDecision>;
 }
+
+/**
+ * How the intake talks back to the asker on the surface they used: a note only they see, and
+ * (where there is a thread) a message in the thread.
+ */
+export interface IntakeReplies {
+  /** A note only the asker sees. */
+  tellPrivately(text: string): Promise<void>;
+  /** A message in the question's thread; surfaces without one fall back to a private note. */
+  tellInThread?(text: string): Promise<void>;
+}

@@ -1,7 +1,10 @@
+import type { CrewError } from '../errors.js';
+import type { ContentBlock } from './content-block.js';
+
 /** One message of the conversation sent to the model. */
 export interface ModelMessage {
   role: 'user' | 'assistant';
-  content: string;
+  content: ContentBlock[];
   /** Marks the end of a stable prefix worth caching (the adapter adds a cache breakpoint). */
   cacheBreakpoint?: boolean;
 }
@@ -24,14 +27,33 @@ export interface ModelUsage {
   cacheWriteTokens: number;
 }
 
-/** Events a model stream yields, in order: any number of deltas, then one `message-end`. */
+/**
+ * Everything a model stream says, as one discriminated union, in order: any number of text,
+ * thinking, tool-call and tool-result events, then exactly one `message-end` or `error`.
+ * A stop reason such as `tool_use` or `pause_turn` is a normal `message-end`, not an error.
+ */
 export type ModelEvent =
   | { type: 'text-delta'; text: string }
-  | { type: 'message-end'; stopReason: string; usage: ModelUsage; requestId?: string };
+  /** Reasoning text: never shown as answer text. */
+  | { type: 'thinking-delta'; text: string }
+  /** The model called a tool (its input complete). `server` tools run at the provider. */
+  | { type: 'tool-call'; id: string; name: string; input: unknown; server: boolean }
+  /** A server tool's result, as the provider reported it. */
+  | { type: 'tool-result'; toolUseId: string; server: boolean; isError: boolean; sources: ToolSource[] }
+  /** The response ended: `content` is the whole response as blocks (to store or to send back). */
+  | { type: 'message-end'; stopReason: string; usage: ModelUsage; content: ContentBlock[]; requestId?: string }
+  /** The call failed (typed code, `retryable`); nothing follows. */
+  | { type: 'error'; error: CrewError };
+
+/** A source a tool used (e.g. a web search result), for showing where an answer came from. */
+export interface ToolSource {
+  url: string;
+  title: string;
+}
 
 /**
- * The model, as the core sees it. `stream` throws `ModelCallError` (typed code, `retryable`)
- * before or during iteration; it never retries by itself, and it stops when `signal` aborts.
+ * The model, as the core sees it. `stream` yields {@link ModelEvent}s and ends with `message-end`
+ * or `error`; it never retries by itself, and it stops when `signal` aborts.
  */
 export interface ModelClient {
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>;

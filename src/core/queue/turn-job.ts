@@ -1,12 +1,10 @@
 import type { ThreadKey } from '../thread/thread-key.js';
 
 /** How a question reached the crew. */
-export type QuestionSource = 'mention' | 'command' | 'direct-message' | 'thread-reply';
+export type QuestionSource = 'mention' | 'command' | 'direct-message' | 'thread-reply' | 'retry';
 
 /** Progress a job records as it runs, so a re-run after a crash can pick up where it was. */
 export interface TurnJobProgress {
-  /** `/crew` only: ts of the root message already posted for this question. */
-  rootTs?: string;
   /** ts of reply messages already started for this answer (to mark them if abandoned). */
   replyMessageTs?: string[];
 }
@@ -23,12 +21,9 @@ export interface TurnJob {
   source: QuestionSource;
   teamId: string;
   channelId: string;
-  /**
-   * Thread the answer goes to. Undefined only for `/crew`, whose thread starts with a
-   * root message the worker posts (its ts then lands in `progress.rootTs`).
-   */
-  threadTs?: string;
-  /** ts of the person's message (undefined for `/crew`). */
+  /** Thread the answer goes to (for `/crew`, the root message the intake posted). */
+  threadTs: string;
+  /** ts of the person's message (the root message for `/crew`; none for a Retry press). */
   messageTs?: string;
   /** Slack user id of the person asking. */
   userId: string;
@@ -43,11 +38,7 @@ export interface TurnJob {
   progress: TurnJobProgress;
 }
 
-/** The key that orders a job: its thread, or a unique pseudo-thread for `/crew` questions. */
+/** The key that orders a job: its thread. */
 export function orderingKeyOf(job: TurnJob): ThreadKey {
-  return {
-    teamId: job.teamId,
-    channelId: job.channelId,
-    threadTs: job.threadTs ?? `command-${job.id}`,
-  };
+  return { teamId: job.teamId, channelId: job.channelId, threadTs: job.threadTs };
 }

@@ -1,11 +1,13 @@
+import type { ContentBlock } from '../model/content-block.js';
+
 /** Outcome of an assistant turn as stored in history. */
 export type AnswerStatus = 'complete' | 'interrupted';
 
 /** One message in a thread's stored history. */
 export interface StoredTurn {
   role: 'user' | 'assistant';
-  /** Text as the model saw it (user) or produced it (assistant). */
-  text: string;
+  /** Content as the model saw it (user) or produced it (assistant): text, tool calls and results. */
+  content: ContentBlock[];
   /** Slack user id of the asker (user turns only). */
   userId?: string;
   /** Turn id shared by a question and its answer. */

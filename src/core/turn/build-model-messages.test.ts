@@ -1,8 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelMessage } from '../model/ports.js';
-import { buildModelMessages, type HistoryBudget } from './build-model-messages.js';
+import { textBlocks, textOf } from '../model/content-block.js';
+import { buildModelMessages as buildFromBlocks, type HistoryBudget } from './build-model-messages.js';
 import { estimateTokens, MESSAGE_FRAMING_TOKENS } from './estimate-tokens.js';
-import type { StoredTurn } from '../thread/thread-state.js';
+import type { StoredTurn as StoredBlocksTurn } from '../thread/thread-state.js';
+
+/** The tests speak text: a stored turn with one text block, and messages read back as their text. */
+type StoredTurn = Omit<StoredBlocksTurn, 'content'> & { text: string };
+interface ModelMessage {
+  role: 'user' | 'assistant';
+  content: string;
+  cacheBreakpoint?: boolean;
+}
+
+function toBlocksTurn({ text, ...turn }: StoredTurn): StoredBlocksTurn {
+  return { ...turn, content: textBlocks(text) };
+}
+
+function buildModelMessages(turns: StoredTurn[], question: string, budget: HistoryBudget) {
+  const built = buildFromBlocks(turns.map(toBlocksTurn), textBlocks(question), budget);
+  const messages: ModelMessage[] = built.messages.map((message) => {
+    // One text block per message: the note and the question share it (see prependText).
+    expect(message.content).toHaveLength(1);
+    return { ...message, content: textOf(message.content) };
+  });
+  return { ...built, messages };
+}
 
 const LEFT_OUT = 'were left out to fit the context budget';
 const roomy: HistoryBudget = { inputTokenBudget: 100_000, systemTokens: 500 };

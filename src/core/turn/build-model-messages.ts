@@ -1,4 +1,6 @@
 import type { ModelMessage } from '../model/ports.js';
+import type { ContentBlock } from '../model/content-block.js';
+import { appendText, prependText, toHistoryContent } from './history-content.js';
 import { calibrateTokenEstimator, hasMeasuredSize, MESSAGE_FRAMING_TOKENS, type TokenEstimator } from './estimate-tokens.js';
 import { selectKeptExchanges } from './select-kept-exchanges.js';
 import type { StoredTurn } from '../thread/thread-state.js';
@@ -42,7 +44,7 @@ const INTERRUPTED_NOTE = '\n\n[This answer was interrupted before it was complet
 /** Tokens of a stored answer as it will be re-sent: the model's own count when it is known. */
 function weighAnswer(answer: StoredTurn, estimator: TokenEstimator): number {
   if (hasMeasuredSize(answer)) return answer.outputTokens + MESSAGE_FRAMING_TOKENS;
-  return estimator.estimate(renderAnswer(answer));
+  return estimator.estimateContent(renderAnswer(answer));
 }
 
 function pairTurns(turns: readonly StoredTurn[], estimator: TokenEstimator): Exchange[] {
@@ -51,13 +53,14 @@ function pairTurns(turns: readonly StoredTurn[], estimator: TokenEstimator): Exc
     const question = turns[index];
     const answer = turns[index + 1];
     if (question?.role !== 'user' || answer?.role !== 'assistant') continue;
-    exchanges.push({ question, answer, tokens: estimator.estimate(question.text) + weighAnswer(answer, estimator) });
+    exchanges.push({ question, answer, tokens: estimator.estimateContent(question.content) + weighAnswer(answer, estimator) });
   }
   return exchanges;
 }
 
-function renderAnswer(answer: StoredTurn): string {
-  return answer.status === 'interrupted' ? `${answer.text}${INTERRUPTED_NOTE}` : answer.text;
+function renderAnswer(answer: StoredTurn): ContentBlock[] {
+  const content = toHistoryContent(answer.content);
+  return answer.status === 'interrupted' ? appendText(content, INTERRUPTED_NOTE) : content;
 }
 
 function omissionNote(exchanges: number): string {
@@ -86,11 +89,11 @@ export function inputLimitOf(budget: HistoryBudget): number {
  * turn's messages — reads all of this request from the prompt cache. Nothing time-dependent goes
  * into the messages.
  */
-export function buildModelMessages(turns: StoredTurn[], question: string, budget: HistoryBudget): BuiltMessages {
+export function buildModelMessages(turns: StoredTurn[], question: ContentBlock[], budget: HistoryBudget): BuiltMessages {
   const estimator = budget.estimator ?? calibrateTokenEstimator(turns);
   const exchanges = pairTurns(turns, estimator);
   const inputLimit = inputLimitOf(budget);
-  const questionTokens = estimator.estimate(question);
+  const questionTokens = estimator.estimateContent(question);
   const noteTokens = estimator.estimate(omissionNote(exchanges.length));
   const { keepFirst, cut } = selectKeptExchanges({
     weights: exchanges.map((exchange) => exchange.tokens),
@@ -111,14 +114,15 @@ export function buildModelMessages(turns: StoredTurn[], question: string, budget
   kept.forEach((exchange, index) => {
     // The note sits where the gap is: on the first exchange after the kept first one.
     const noteHere = pendingNote !== '' && (index > 0 || !keepFirst);
-    messages.push({ role: 'user', content: noteHere ? `${pendingNote}${exchange.question.text}` : exchange.question.text });
+    const questionContent = toHistoryContent(exchange.question.content);
+    messages.push({ role: 'user', content: noteHere ? prependText(pendingNote, questionContent) : questionContent });
     if (noteHere) pendingNote = '';
     messages.push({ role: 'assistant', content: renderAnswer(exchange.answer) });
     if (index === 0 && keepFirst) (messages.at(-1) as ModelMessage).cacheBreakpoint = true;
   });
   const lastHistory = messages.at(-1);
   if (lastHistory) lastHistory.cacheBreakpoint = true;
-  messages.push({ role: 'user', content: `${pendingNote}${question}`, cacheBreakpoint: true });
+  messages.push({ role: 'user', content: prependText(pendingNote, question), cacheBreakpoint: true });
 
   return { messages, omittedTurns: omitted * 2, estimatedInputTokens, inputLimit };
 }

@@ -2,21 +2,25 @@ import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { Agent } from '../agents/agent.js';
 import { resolveModelId } from '../agents/resolve-model-id.js';
 import { CrewError } from '../errors.js';
-import type { ModelClient } from '../model/ports.js';
-import type { ReplySink, ReplyTarget } from '../reply/ports.js';
-import { describeErrorForUser } from '../reply/describe-error-for-user.js';
-import { buildModelMessages } from './build-model-messages.js';
-import { calibrateTokenEstimator } from './estimate-tokens.js';
+import { textBlocks } from '../model/content-block.js';
 import { modelContextWindow } from '../model/model-context-window.js';
+import type { ModelClient } from '../model/ports.js';
+import type { TurnJob } from '../queue/turn-job.js';
+import type { TurnJobContext, TurnJobRunner } from '../queue/ports.js';
+import { describeErrorForUser } from '../reply/describe-error-for-user.js';
+import { replyStopOf, type Reply, type ReplySink, type ReplyTarget } from '../reply/ports.js';
 import type { Clock, Logger } from '../shared/ports.js';
 import type { ConversationStore, ThreadHistoryReader } from '../thread/ports.js';
-import { seedFirstQuestion } from './seed-first-question.js';
-import { labelQueueInterruption } from './label-queue-interruption.js';
-import { streamAnswer, type AnswerOutcome } from './stream-answer.js';
+import type { ThreadKey } from '../thread/thread-key.js';
 import type { StoredTurn } from '../thread/thread-state.js';
-import type { TurnJob } from '../queue/turn-job.js';
+import { buildModelMessages } from './build-model-messages.js';
+import { calibrateTokenEstimator } from './estimate-tokens.js';
+import { foldTurnOutcome, startingOutcome, toStoredContent, type TurnOutcome } from './fold-turn-outcome.js';
+import { labelQueueInterruption } from './label-queue-interruption.js';
 import type { TurnObserver } from './ports.js';
-import type { TurnJobContext, TurnJobRunner } from '../queue/ports.js';
+import { closeReply, TurnPresenter } from './present-turn-event.js';
+import { seedFirstQuestion } from './seed-first-question.js';
+import { streamAnswer } from './stream-answer.js';
 
 /** Model and history settings of a turn (from config). */
 export interface TurnSettings {
@@ -28,7 +32,7 @@ export interface TurnSettings {
   retryBudgetMs: number;
 }
 
-/** Everything a turn needs; wired once in main. */
+/** Everything a turn needs; wired once. */
 export interface TurnRunnerOptions {
   registry: AgentRegistry;
   store: ConversationStore;
@@ -42,36 +46,33 @@ export interface TurnRunnerOptions {
   settings: TurnSettings;
 }
 
-function targetFor(job: TurnJob, threadTs: string, agent: Agent): ReplyTarget {
+function targetFor(job: TurnJob, agent: Agent, startedAt: number): ReplyTarget {
   return {
     teamId: job.teamId,
     channelId: job.channelId,
-    threadTs,
+    threadTs: job.threadTs,
     recipientUserId: job.userId,
     isDirectMessage: job.isDirectMessage,
     agent: { name: agent.name, displayName: agent.displayName, iconEmoji: agent.iconEmoji },
     turnId: job.id,
+    ...(job.eventId ? { eventId: job.eventId } : {}),
+    turnStartedAt: startedAt,
   };
 }
 
 /**
- * Creates the worker that answers one queued question: binds the thread to its agent,
- * builds the history, streams the model's answer into the reply sink, and stores the
- * exchange. History only ever grows by whole question/answer pairs: a failed turn with no
- * text stores nothing; an interrupted one stores its partial text marked `interrupted`.
+ * Creates the worker that answers one queued question: binds the thread to its agent, builds
+ * the history, runs the model loop, pushes what it shows to a reply, folds the turn's outcome
+ * from the loop's events (and the reply's stop, if any), and stores the exchange. History only
+ * ever grows by whole question/answer pairs (see `foldTurnOutcome`).
  */
 export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
   const { registry, store, model, sink, clock, settings, observer } = options;
 
   return async function runTurn(job: TurnJob, context: TurnJobContext): Promise<void> {
     const startedAt = clock.now();
-    const threadTs = job.threadTs ?? job.progress.rootTs;
-    const logger = options.logger.child({ turnId: job.id, eventId: job.eventId, team: job.teamId, channel: job.channelId, thread: threadTs });
-    if (!threadTs) {
-      logger.error({ source: job.source }, 'turn has no thread to answer in; dropped');
-      return;
-    }
-    const key = { teamId: job.teamId, channelId: job.channelId, threadTs };
+    const logger = options.logger.child({ turnId: job.id, eventId: job.eventId, team: job.teamId, channel: job.channelId, thread: job.threadTs });
+    const key: ThreadKey = { teamId: job.teamId, channelId: job.channelId, threadTs: job.threadTs };
 
     const requested = job.agentName ? registry.find(job.agentName) : undefined;
     const binding = store.bindAgent(key, (requested ?? registry.defaultAgent()).name, clock.now());
@@ -81,7 +82,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     const boundName = await binding;
     // An explicitly named agent answers this turn; otherwise the thread's own agent does.
     const agent = requested ?? registry.find(boundName) ?? registry.defaultAgent();
-    const target = targetFor(job, threadTs, agent);
+    const target = targetFor(job, agent, startedAt);
     const turnLogger = logger.child({ agent: agent.name, attempt: context.attempt });
     observer?.turnStarted?.({ agent: agent.name, jobId: job.id, queuedMs: startedAt - job.receivedAt });
     turnLogger.info({ source: job.source, queuedMs: startedAt - job.receivedAt }, 'turn started');
@@ -95,11 +96,10 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     }
 
     const thread = await threadRead;
-    const system = agent.prompt;
     const history = thread?.turns ?? [];
     const modelId = resolveModelId(agent.model, { defaultModel: settings.defaultModel, aliases: settings.modelAliases });
     // A first question in a thread that already had a conversation carries that conversation (read once).
-    const question = await seedFirstQuestion({
+    const questionText = await seedFirstQuestion({
       reader: options.threadReader,
       key,
       question: job.text,
@@ -107,128 +107,128 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
       hasHistory: history.length > 0,
       logger: turnLogger,
     });
+    const question = textBlocks(questionText);
     const estimator = calibrateTokenEstimator(history);
     const built = buildModelMessages(history, question, {
       inputTokenBudget: settings.historyTokenBudget,
-      systemTokens: estimator.estimate(system),
+      systemTokens: estimator.estimate(agent.prompt),
       contextWindowTokens: modelContextWindow(modelId),
       maxOutputTokens: settings.maxOutputTokens,
       estimator,
     });
-    if (built.omittedTurns > 0) {
-      turnLogger.info({ omittedTurns: built.omittedTurns }, 'history trimmed to budget');
-    }
+    if (built.omittedTurns > 0) turnLogger.info({ omittedTurns: built.omittedTurns }, 'history trimmed to budget');
 
+    // The model stops when the queue interrupts the turn or the reply cannot go on.
     const stopController = new AbortController();
     const abortTurn = () => stopController.abort();
     context.signal.addEventListener('abort', abortTurn, { once: true });
     if (context.signal.aborted) abortTurn();
-    const outcome: AnswerOutcome = { text: '', status: 'failed' };
-    const startedMessages: string[] = [];
+    const reply = sink.open(target);
+    reply.stopped.addEventListener('abort', abortTurn, { once: true });
+    const events = streamAnswer({
+      model,
+      request: { model: modelId, system: agent.prompt, messages: built.messages, maxTokens: settings.maxOutputTokens },
+      signal: stopController.signal,
+      logger: turnLogger,
+      stallTimeoutMs: settings.stallTimeoutMs,
+      retryBudgetMs: settings.retryBudgetMs,
+      thinkingStatus: 'is thinking…',
+      onAttempt: (attempt) => observer?.modelAttempt?.({ agent: agent.name, attempt }),
+      onFirstToken: () => {
+        observer?.firstToken?.({ agent: agent.name, sinceStartMs: clock.now() - startedAt });
+        turnLogger.info({ sinceStartMs: clock.now() - startedAt }, 'first token');
+      },
+      onError: (error) => observer?.modelError?.({ agent: agent.name, code: error.code }),
+      // The original question (not the seeded one): a retry is a new turn that seeds again if needed.
+      retryOffer: { turnId: job.id, teamId: job.teamId, threadTs: job.threadTs, agentName: job.agentName, question: job.text },
+    });
+
+    let outcome: TurnOutcome = startingOutcome;
+    const progress = trackReplyMessages(job, context, reply, turnLogger);
+    const presenter = new TurnPresenter(reply);
     try {
-      const events = streamAnswer(
-        {
-          model,
-          request: {
-            model: modelId,
-            system,
-            messages: built.messages,
-            maxTokens: settings.maxOutputTokens,
-          },
-          signal: stopController.signal,
-          logger: turnLogger,
-          stallTimeoutMs: settings.stallTimeoutMs,
-          retryBudgetMs: settings.retryBudgetMs,
-          thinkingStatus: 'is thinking…',
-          onAttempt: (attempt) => observer?.modelAttempt?.({ agent: agent.name, attempt }),
-          onFirstToken: () => {
-            observer?.firstToken?.({ agent: agent.name, sinceStartMs: clock.now() - startedAt });
-            turnLogger.info({ sinceStartMs: clock.now() - startedAt }, 'first token');
-          },
-          onError: (error) => observer?.modelError?.({ agent: agent.name, code: error.code }),
-          // The original question (not the seeded one): a retry is a new turn that seeds again if needed.
-          retryOffer: { turnId: job.id, teamId: job.teamId, threadTs, agentName: job.agentName, question: job.text },
-        },
-        outcome,
-      );
-      const report = await sink.deliver(target, labelQueueInterruption(events, context.signal), {
-        onMessageStarted: (ts) => {
-          if (startedMessages.length === 0) {
-            observer?.firstVisibleText?.({ agent: agent.name, sinceStartMs: clock.now() - startedAt });
-            turnLogger.info({ sinceStartMs: clock.now() - startedAt, messageTs: ts }, 'first text visible');
-          }
-          startedMessages.push(ts);
-          void context
-            .saveProgress({ ...job.progress, replyMessageTs: [...startedMessages] })
-            .catch((error: unknown) => turnLogger.warn({ err: error }, 'could not save turn progress'));
-        },
-        onStopRequested: () => stopController.abort(),
-      });
-      if ((report.stoppedByUser || report.failure) && report.deliveredText.length < outcome.text.length) {
-        // History keeps what the person saw: a stopped or refused answer is stored as far as it was shown.
-        outcome.text = report.deliveredText;
-        outcome.status = outcome.text === '' ? 'failed' : 'interrupted';
-      }
-      if (report.failure) outcome.error = report.failure;
-      if (report.failure) {
-        turnLogger.error(
-          { code: report.failure.details.slackCode, deliveryCode: report.failure.code, method: report.failure.details.method },
-          'reply could not be delivered',
-        );
+      for await (const event of labelQueueInterruption(events, context.signal)) {
+        outcome = foldTurnOutcome(outcome, event);
+        presenter.show(event);
+        await closeReply(reply, event);
+        progress.saveNew();
       }
     } finally {
       context.signal.removeEventListener('abort', abortTurn);
+    }
+    progress.saveNew();
+    const stop = replyStopOf(reply);
+    if (stop) outcome = foldTurnOutcome(outcome, { type: 'reply-stopped', stop });
+    if (stop?.failure) {
+      turnLogger.error(
+        { code: stop.failure.details.slackCode, deliveryCode: stop.failure.code, method: stop.failure.details.method },
+        'reply could not be delivered',
+      );
     }
 
     if (context.signal.aborted && outcome.status !== 'complete') {
       // Shutdown or lost lock: leave the job to be re-run; store nothing half-done.
       turnLogger.warn({ reason: String(context.signal.reason ?? 'aborted') }, 'turn interrupted; it will be re-run');
       // Its messages already end with the interruption notice: the re-run need not mark them again.
-      if (startedMessages.length > 0) {
-        await context.saveProgress({ ...job.progress, replyMessageTs: [] }).catch((error: unknown) => {
-          turnLogger.warn({ err: error }, 'could not save turn progress');
-        });
-      }
+      if (reply.messageTs.length > 0) await progress.forget();
       observer?.turnFinished?.({ agent: agent.name, outcome: 'interrupted', durationMs: clock.now() - startedAt });
       throw new CrewError('turn_interrupted', 'Turn interrupted by shutdown or lost lock');
     }
 
-    await storeExchange(job, key, question, outcome);
-    const resultOutcome = outcome.status === 'complete' ? 'answered' : outcome.status === 'interrupted' ? 'interrupted' : 'failed';
-    observer?.turnFinished?.({
-      agent: agent.name,
-      outcome: resultOutcome,
-      durationMs: clock.now() - startedAt,
-      usage: outcome.usage,
-      errorCode: outcome.error?.code,
-    });
+    await storeExchange(job, key, questionText, outcome);
+    reportOutcome(turnLogger, agent, outcome, startedAt);
+  };
+
+  /** Stores the question exactly as it was sent (seed included), so the next turn's prefix matches this one's. */
+  async function storeExchange(job: TurnJob, key: ThreadKey, questionText: string, outcome: TurnOutcome) {
+    const content = toStoredContent(outcome.content);
+    if (content.length === 0) return;
+    const { usage } = outcome;
+    const question: StoredTurn = { role: 'user', content: textBlocks(questionText), userId: job.userId, turnId: job.id, at: job.receivedAt };
+    const answer: StoredTurn = {
+      role: 'assistant',
+      content,
+      turnId: job.id,
+      at: clock.now(),
+      status: outcome.status === 'complete' ? 'complete' : 'interrupted',
+      inputTokens: usage ? usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens : undefined,
+      outputTokens: usage?.outputTokens,
+    };
+    await store.appendTurns(key, [question, answer]);
+  }
+
+  function reportOutcome(logger: Logger, agent: Agent, outcome: TurnOutcome, startedAt: number): void {
+    const result = outcome.status === 'complete' ? 'answered' : outcome.status === 'interrupted' ? 'interrupted' : 'failed';
+    const durationMs = clock.now() - startedAt;
+    observer?.turnFinished?.({ agent: agent.name, outcome: result, durationMs, usage: outcome.usage, errorCode: outcome.error?.code });
     const logContext = {
-      outcome: resultOutcome,
-      durationMs: clock.now() - startedAt,
+      outcome: result,
+      durationMs,
       usage: outcome.usage,
       stopReason: outcome.stopReason,
       errorCode: outcome.error?.code,
       requestId: outcome.error?.details.requestId,
     };
-    if (outcome.text !== '') turnLogger.debug({ answer: outcome.text }, 'answer text');
-    if (outcome.status === 'complete') turnLogger.info(logContext, 'turn answered');
-    else turnLogger.error({ ...logContext, userMessage: describeErrorForUser(outcome.error) }, 'turn did not complete');
-  };
-
-  /** Stores the question exactly as it was sent (seed included), so the next turn's prefix matches this one's. */
-  async function storeExchange(job: TurnJob, key: { teamId: string; channelId: string; threadTs: string }, questionText: string, outcome: AnswerOutcome) {
-    if (outcome.text === '') return;
-    const now = clock.now();
-    const question: StoredTurn = { role: 'user', text: questionText, userId: job.userId, turnId: job.id, at: job.receivedAt };
-    const answer: StoredTurn = {
-      role: 'assistant',
-      text: outcome.text,
-      turnId: job.id,
-      at: now,
-      status: outcome.status === 'complete' ? 'complete' : 'interrupted',
-      inputTokens: outcome.usage ? outcome.usage.inputTokens + outcome.usage.cacheReadTokens + outcome.usage.cacheWriteTokens : undefined,
-      outputTokens: outcome.usage?.outputTokens,
-    };
-    await store.appendTurns(key, [question, answer]);
+    if (outcome.shownText !== '') logger.debug({ answer: outcome.shownText }, 'answer text');
+    if (outcome.status === 'complete') logger.info(logContext, 'turn answered');
+    else logger.error({ ...logContext, userMessage: describeErrorForUser(outcome.error) }, 'turn did not complete');
   }
+}
+
+/**
+ * Saves the reply's message ts into the queued job as they appear, so a re-run after a crash can
+ * mark a half-written answer. Read from the reply (push-only: it does not call back).
+ */
+function trackReplyMessages(job: TurnJob, context: TurnJobContext, reply: Reply, logger: Logger) {
+  let saved = 0;
+  const save = (replyMessageTs: string[]) =>
+    context.saveProgress({ ...job.progress, replyMessageTs }).catch((error: unknown) => logger.warn({ err: error }, 'could not save turn progress'));
+  return {
+    saveNew(): void {
+      if (reply.messageTs.length === saved) return;
+      saved = reply.messageTs.length;
+      void save([...reply.messageTs]);
+    },
+    forget: () => save([]),
+  };
 }

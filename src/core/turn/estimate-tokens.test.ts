@@ -3,7 +3,7 @@ import { calibrateTokenEstimator, estimateTokens } from './estimate-tokens.js';
 import type { StoredTurn } from '../thread/thread-state.js';
 
 function answer(text: string, outputTokens?: number, status: 'complete' | 'interrupted' = 'complete'): StoredTurn {
-  return { role: 'assistant', text, turnId: 't', at: 0, status, ...(outputTokens === undefined ? {} : { outputTokens }) };
+  return { role: 'assistant', content: [{ type: 'text', text }], turnId: 't', at: 0, status, ...(outputTokens === undefined ? {} : { outputTokens }) };
 }
 
 describe('token estimates', () => {

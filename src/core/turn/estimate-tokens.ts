@@ -1,4 +1,6 @@
+import type { ContentBlock } from '../model/content-block.js';
 import type { StoredTurn } from '../thread/thread-state.js';
+import { measureContentChars } from './history-content.js';
 
 /** Tokens a message adds beyond its text (role and block framing), rounded up. */
 export const MESSAGE_FRAMING_TOKENS = 8;
@@ -28,6 +30,8 @@ export interface TokenEstimator {
   readonly tokensPerChar: number;
   /** Estimated tokens of `text` (framing included). */
   estimate(text: string): number;
+  /** Estimated tokens of some content blocks (framing included). */
+  estimateContent(blocks: readonly ContentBlock[]): number;
 }
 
 /** True when the model's own output count of this stored answer can be trusted as its size. */
@@ -38,7 +42,7 @@ export function hasMeasuredSize(turn: StoredTurn): turn is StoredTurn & { output
     typeof turn.outputTokens === 'number' &&
     turn.outputTokens > 0 &&
     // A count wildly below the text (a bad record) is not trusted: no tokenizer packs 12 chars per token on real text.
-    turn.outputTokens * 12 >= turn.text.length
+    turn.outputTokens * 12 >= measureContentChars(turn.content)
   );
 }
 
@@ -56,7 +60,7 @@ export function calibrateTokenEstimator(turns: readonly StoredTurn[]): TokenEsti
   for (const turn of turns) {
     if (!hasMeasuredSize(turn)) continue;
     tokens += turn.outputTokens;
-    chars += turn.text.length;
+    chars += measureContentChars(turn.content);
   }
   const measured = chars >= MIN_MEASURED_CHARS ? (tokens / chars) * MEASURED_RATIO_MARGIN : 0;
   // Rounded up to steps of 0.05 so the weights (and the trim points built on them) stay put from
@@ -65,5 +69,6 @@ export function calibrateTokenEstimator(turns: readonly StoredTurn[]): TokenEsti
   return {
     tokensPerChar,
     estimate: (text) => Math.ceil(text.length * tokensPerChar) + 4,
+    estimateContent: (blocks) => Math.ceil(measureContentChars(blocks) * tokensPerChar) + 4,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ModelCallError } from '../errors.js';
-import type { TurnEvent } from '../reply/turn-event.js';
+import type { TurnEvent } from './turn-event.js';
 import { labelQueueInterruption, queueInterruptionNotice } from './label-queue-interruption.js';
 
 async function collect(events: AsyncIterable<TurnEvent>): Promise<TurnEvent[]> {
@@ -17,6 +17,7 @@ async function* turn(): AsyncGenerator<TurnEvent> {
     notice: '⚠️ _Answer interrupted: The answer was stopped._',
     retryable: false,
     retry: { turnId: 't', teamId: 'T', threadTs: '1', question: 'q' },
+    usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
   };
 }
 

@@ -1,4 +1,4 @@
-import type { TurnEvent } from '../reply/turn-event.js';
+import type { TurnEvent } from './turn-event.js';
 
 /** What the cut-off message says when the queue interrupted the turn (shutdown, lost lock). */
 export const queueInterruptionNotice = "⚠️ _Interrupted by a restart. I'll pick this question up again and answer it in a new message shortly._";
@@ -12,7 +12,7 @@ export const queueInterruptionNotice = "⚠️ _Interrupted by a restart. I'll p
 export async function* labelQueueInterruption(events: AsyncIterable<TurnEvent>, signal: AbortSignal): AsyncGenerator<TurnEvent> {
   for await (const event of events) {
     if (event.type === 'turn-error' && signal.aborted) {
-      yield { type: 'turn-error', error: event.error, notice: queueInterruptionNotice, retryable: false };
+      yield { type: 'turn-error', error: event.error, notice: queueInterruptionNotice, retryable: false, usage: event.usage };
     } else {
       yield event;
     }

@@ -2,15 +2,26 @@ import { describe, expect, it, vi } from 'vitest';
 import { ModelCallError, type ModelErrorCode } from '../errors.js';
 import type { ModelClient, ModelEvent, ModelRequest, ModelUsage } from '../model/ports.js';
 import { describeErrorForUser } from '../reply/describe-error-for-user.js';
-import type { TurnEvent } from '../reply/turn-event.js';
+import { textBlocks } from '../model/content-block.js';
 import type { Logger } from '../shared/ports.js';
-import { streamAnswer, type AnswerOutcome, type StreamAnswerOptions } from './stream-answer.js';
+import { foldTurnOutcome, startingOutcome } from './fold-turn-outcome.js';
+import { streamAnswer, type StreamAnswerOptions } from './stream-answer.js';
+import type { TurnEvent } from './turn-event.js';
+
+/** The turn's outcome as the runner folds it from the events, read as text. */
+interface AnswerOutcome {
+  text: string;
+  status: string;
+  usage?: ModelUsage;
+  stopReason?: string;
+  error?: { code: string };
+}
 
 const usage: ModelUsage = { inputTokens: 120, outputTokens: 7, cacheReadTokens: 900, cacheWriteTokens: 30 };
 const request: ModelRequest = {
   model: 'claude-test',
   system: 'You are a test agent.',
-  messages: [{ role: 'user', content: 'hi' }],
+  messages: [{ role: 'user', content: textBlocks('hi') }],
   maxTokens: 100,
 };
 
@@ -44,7 +55,7 @@ function fakeModel(...attempts: Attempt[]): FakeModel {
 function answer(...texts: string[]): Attempt {
   return async function* () {
     for (const text of texts) yield { type: 'text-delta', text };
-    yield { type: 'message-end', stopReason: 'end_turn', usage, requestId: 'req_1' };
+    yield { type: 'message-end', stopReason: 'end_turn', usage, content: textBlocks(texts.join('')), requestId: 'req_1' };
   };
 }
 
@@ -103,7 +114,6 @@ async function run(
   overrides: Partial<StreamAnswerOptions> = {},
   onEvent?: (event: TurnEvent, events: TurnEvent[]) => void,
 ): Promise<Run> {
-  const outcome: AnswerOutcome = { text: '', status: 'failed' };
   const attempts: number[] = [];
   let firstTokens = 0;
   const events: TurnEvent[] = [];
@@ -115,12 +125,13 @@ async function run(
       },
       ...overrides,
     }),
-    outcome,
   );
   for await (const event of stream) {
     events.push(event);
     onEvent?.(event, events);
   }
+  const folded = events.reduce(foldTurnOutcome, startingOutcome);
+  const outcome: AnswerOutcome = { text: folded.shownText, status: folded.status, usage: folded.usage, stopReason: folded.stopReason, error: folded.error };
   return { events, outcome, attempts, firstTokens };
 }
 
@@ -150,7 +161,7 @@ describe('streamAnswer', () => {
       { type: 'text-delta', text: 'Hello' },
       { type: 'text-delta', text: ', ' },
       { type: 'text-delta', text: 'world' },
-      { type: 'turn-end', stopReason: 'end_turn', usage, notice: undefined },
+      { type: 'turn-end', stopReason: 'end_turn', usage, content: textBlocks('Hello, world'), notice: undefined },
     ]);
     expect(outcome).toEqual({ text: 'Hello, world', status: 'complete', usage, stopReason: 'end_turn' });
     expect(attempts).toEqual([1]);
@@ -159,10 +170,50 @@ describe('streamAnswer', () => {
     expect(model.signals[0]?.aborted).toBe(false);
   });
 
+  it('continues a response that ended with pause_turn by sending it back as it is, adding up usage', async () => {
+    const requests: ModelRequest[] = [];
+    const searched = [
+      { type: 'tool-use' as const, id: 'srvtoolu_1', name: 'web_search', input: { query: 'redis 8' }, server: true },
+      { type: 'tool-result' as const, toolUseId: 'srvtoolu_1', content: '', server: true },
+    ];
+    const model: ModelClient = {
+      async *stream(sent) {
+        requests.push(sent);
+        if (requests.length === 1) {
+          yield { type: 'tool-call', id: 'srvtoolu_1', name: 'web_search', input: { query: 'redis 8' }, server: true };
+          yield { type: 'tool-result', toolUseId: 'srvtoolu_1', server: true, isError: false, sources: [{ url: 'https://redis.io', title: 'Redis' }] };
+          yield { type: 'message-end', stopReason: 'pause_turn', usage, content: searched };
+          return;
+        }
+        yield { type: 'text-delta', text: 'Redis 8 adds vector sets.' };
+        yield { type: 'message-end', stopReason: 'end_turn', usage, content: textBlocks('Redis 8 adds vector sets.') };
+      },
+    };
+    const { events, outcome } = await run(model);
+    expect(requests).toHaveLength(2);
+    expect(requests[1]?.messages.at(-1)).toEqual({ role: 'assistant', content: searched });
+    expect(events.map((event) => event.type)).toEqual(['status', 'tool-call', 'tool-result', 'text-delta', 'turn-end']);
+    const end = lastEvent(events);
+    expect(end.type === 'turn-end' && end.content).toEqual([...searched, ...textBlocks('Redis 8 adds vector sets.')]);
+    expect(outcome).toMatchObject({ status: 'complete', stopReason: 'end_turn', usage: { inputTokens: 240, outputTokens: 14, cacheReadTokens: 1800, cacheWriteTokens: 60 } });
+  });
+
+  it('treats an error event from the model like a thrown error (typed, retried when retryable)', async () => {
+    const model = fakeModel(
+      async function* () {
+        yield { type: 'error', error: new ModelCallError('model_overloaded', 'overloaded', true, { retryAfterMs: 0 }) };
+      },
+      answer('Back.'),
+    );
+    const { outcome, attempts } = await run(model);
+    expect(attempts).toEqual([1, 2]);
+    expect(outcome).toMatchObject({ status: 'complete', text: 'Back.' });
+  });
+
   it('adds a notice when the answer hits the length limit', async () => {
-    const model = fakeModel(async function* () {
+    const model = fakeModel(async function* (): AsyncGenerator<ModelEvent> {
       yield { type: 'text-delta', text: 'Part one' };
-      yield { type: 'message-end', stopReason: 'max_tokens', usage };
+      yield { type: 'message-end', stopReason: 'max_tokens', usage, content: textBlocks('Part one') };
     });
     const { events, outcome } = await run(model);
     const end = lastEvent(events);

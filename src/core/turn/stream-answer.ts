@@ -1,7 +1,9 @@
 import { CrewError, ModelCallError } from '../errors.js';
+import type { ContentBlock } from '../model/content-block.js';
 import type { ModelClient, ModelEvent, ModelRequest, ModelUsage } from '../model/ports.js';
 import { describeErrorForUser, formatInterruptionNotice } from '../reply/describe-error-for-user.js';
-import type { RetryOffer, TurnEvent } from '../reply/turn-event.js';
+import type { RetryOffer } from '../reply/ports.js';
+import type { TurnEvent } from './turn-event.js';
 import type { Logger } from '../shared/ports.js';
 import { sleep } from '../shared/sleep.js';
 
@@ -28,15 +30,6 @@ export interface StreamAnswerOptions {
   onFirstToken?: () => void;
   /** Offered with a failure that trying again may fix (the sink shows e.g. a Retry button). */
   retryOffer?: RetryOffer;
-}
-
-/** How the answer ended, read by the turn runner after the stream is consumed. */
-export interface AnswerOutcome {
-  text: string;
-  status: 'complete' | 'interrupted' | 'failed';
-  usage?: ModelUsage;
-  stopReason?: string;
-  error?: CrewError;
 }
 
 const emptyUsage: ModelUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
@@ -80,14 +73,32 @@ async function nextWithWatchdog(
   }
 }
 
+/** Most continuations of one answer after `pause_turn` (a long server-tool run). */
+const MAX_CONTINUATIONS = 5;
+
+function addUsage(total: ModelUsage, more: ModelUsage): ModelUsage {
+  return {
+    inputTokens: total.inputTokens + more.inputTokens,
+    outputTokens: total.outputTokens + more.outputTokens,
+    cacheReadTokens: total.cacheReadTokens + more.cacheReadTokens,
+    cacheWriteTokens: total.cacheWriteTokens + more.cacheWriteTokens,
+  };
+}
+
 /**
- * Streams one answer from the model as turn events, retrying a busy model (before any text
- * was shown) with backoff inside a bounded budget, and aborting a stalled stream. The
- * outcome is written to `outcome` as the stream progresses.
+ * Streams one answer from the model as turn events: retries a busy model (before any text was
+ * shown) with backoff inside a bounded budget, aborts a stalled stream, and continues a response
+ * that ended with `pause_turn` by sending it back as it is. Everything the caller needs is in the
+ * events; it ends with exactly one `turn-end` or `turn-error`.
  */
-export async function* streamAnswer(options: StreamAnswerOptions, outcome: AnswerOutcome): AsyncGenerator<TurnEvent> {
+export async function* streamAnswer(options: StreamAnswerOptions): AsyncGenerator<TurnEvent> {
   const maxAttempts = options.maxAttempts ?? 4;
   let waitedMs = 0;
+  let shownText = '';
+  let usage = emptyUsage;
+  let content: ContentBlock[] = [];
+  let request = options.request;
+  let continuations = 0;
   yield { type: 'status', text: options.thinkingStatus };
 
   for (let attempt = 1; ; attempt += 1) {
@@ -96,72 +107,76 @@ export async function* streamAnswer(options: StreamAnswerOptions, outcome: Answe
     const abortAttempt = () => attemptController.abort();
     options.signal.addEventListener('abort', abortAttempt, { once: true });
     if (options.signal.aborted) abortAttempt(); // stopped before this attempt began
+    let failure: CrewError | undefined;
     try {
-      const iterator = options.model.stream(options.request, attemptController.signal)[Symbol.asyncIterator]();
+      const iterator = options.model.stream(request, attemptController.signal)[Symbol.asyncIterator]();
       for (;;) {
         const next = await nextWithWatchdog(iterator, options.stallTimeoutMs, abortAttempt);
-        if (next.done) {
-          throw new ModelCallError('model_connection_lost', 'Model stream ended without message end', true);
-        }
+        if (next.done) throw new ModelCallError('model_connection_lost', 'Model stream ended without message end', true);
         const event = next.value;
-        if (event.type === 'text-delta') {
-          if (outcome.text === '') options.onFirstToken?.();
-          outcome.text += event.text;
-          yield { type: 'text-delta', text: event.text };
+        if (event.type === 'error') throw event.error;
+        if (event.type !== 'message-end') {
+          if (event.type === 'text-delta') {
+            if (shownText === '') options.onFirstToken?.();
+            shownText += event.text;
+          }
+          yield event;
           continue;
         }
-        outcome.usage = event.usage;
-        outcome.stopReason = event.stopReason;
-        outcome.status = 'complete';
-        const notice =
-          event.stopReason === 'max_tokens'
-            ? '_(The answer hit the length limit. Ask me to continue.)_'
-            : undefined;
-        yield { type: 'turn-end', stopReason: event.stopReason, usage: event.usage, notice };
+        usage = addUsage(usage, event.usage);
+        content = [...content, ...event.content];
+        if (event.stopReason === 'pause_turn' && continuations < MAX_CONTINUATIONS && !options.signal.aborted) {
+          // A long server-tool run paused: send the response back as it is and let the model go on.
+          continuations += 1;
+          request = { ...request, messages: [...request.messages, { role: 'assistant', content: event.content }] };
+          options.logger.info({ continuations }, 'model paused its turn; continuing');
+          break;
+        }
+        const notice = event.stopReason === 'max_tokens' ? '_(The answer hit the length limit. Ask me to continue.)_' : undefined;
+        yield { type: 'turn-end', stopReason: event.stopReason, usage, content, notice };
         return;
       }
     } catch (caught) {
-      const error = toCrewError(caught, options.signal);
-      options.onError?.(error);
-      const canRetry =
-        error instanceof ModelCallError &&
-        error.retryable &&
-        outcome.text === '' &&
-        !options.signal.aborted &&
-        attempt < maxAttempts;
-      if (canRetry) {
-        const delay = backoffMs(attempt, error);
-        // A wait that would overrun the budget (e.g. a long retry-after) ends the retries now.
-        if (waitedMs + delay <= options.retryBudgetMs) {
-          waitedMs += delay;
-          options.logger.warn(
-            { code: error.code, attempt, delayMs: Math.round(delay), requestId: error.details.requestId, status: error.details.status },
-            'model busy, retrying',
-          );
-          yield { type: 'status', text: formatRetryStatus(error.code, delay, attempt + 1, maxAttempts) };
-          if (await sleep(delay, options.signal)) continue;
-        }
-      }
-      // Stopped (e.g. during a retry wait): report the stop, not the error that led to the wait.
-      const finalError =
-        options.signal.aborted && error.code !== 'model_aborted'
-          ? new ModelCallError('model_aborted', 'The model call was aborted', false, {}, { cause: caught })
-          : error;
-      outcome.error = finalError;
-      outcome.status = outcome.text === '' ? 'failed' : 'interrupted';
-      outcome.usage ??= emptyUsage;
-      const retryable = finalError instanceof ModelCallError ? finalError.retryable : true;
-      const offerRetry = retryable && !options.signal.aborted && options.retryOffer !== undefined;
-      yield {
-        type: 'turn-error',
-        error: finalError,
-        notice: outcome.text === '' ? `⚠️ ${describeErrorForUser(finalError)}` : formatInterruptionNotice(finalError),
-        retryable,
-        ...(offerRetry ? { retry: options.retryOffer } : {}),
-      };
-      return;
+      failure = toCrewError(caught, options.signal);
     } finally {
       options.signal.removeEventListener('abort', abortAttempt);
     }
+    if (failure === undefined) {
+      attempt = 0; // a continuation is a new request with a fresh retry count
+      continue;
+    }
+    const error = failure;
+    options.onError?.(error);
+    const canRetry =
+      error instanceof ModelCallError && error.retryable && shownText === '' && content.length === 0 && !options.signal.aborted && attempt < maxAttempts;
+    if (canRetry) {
+      const delay = backoffMs(attempt, error);
+      // A wait that would overrun the budget (e.g. a long retry-after) ends the retries now.
+      if (waitedMs + delay <= options.retryBudgetMs) {
+        waitedMs += delay;
+        options.logger.warn(
+          { code: error.code, attempt, delayMs: Math.round(delay), requestId: error.details.requestId, status: error.details.status },
+          'model busy, retrying',
+        );
+        yield { type: 'status', text: formatRetryStatus(error.code, delay, attempt + 1, maxAttempts) };
+        if (await sleep(delay, options.signal)) continue;
+      }
+    }
+    // Stopped (e.g. during a retry wait): report the stop, not the error that led to the wait.
+    const finalError =
+      options.signal.aborted && error.code !== 'model_aborted'
+        ? new ModelCallError('model_aborted', 'The model call was aborted', false, {}, { cause: error })
+        : error;
+    const retryable = finalError instanceof ModelCallError ? finalError.retryable : true;
+    const offerRetry = retryable && !options.signal.aborted && options.retryOffer !== undefined;
+    yield {
+      type: 'turn-error',
+      error: finalError,
+      notice: shownText === '' ? `⚠️ ${describeErrorForUser(finalError)}` : formatInterruptionNotice(finalError),
+      retryable,
+      usage,
+      ...(offerRetry ? { retry: options.retryOffer } : {}),
+    };
+    return;
   }
 }

@@ -1,8 +1,8 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import type { QuestionIntake } from '../../../core/intake/create-question-intake.js';
+import { textOf } from '../../../core/model/content-block.js';
+import type { QuestionIntake } from '../../../core/intake/submit-question.js';
 import type { Clock, Logger } from '../../../core/shared/ports.js';
 import type { ConversationStore } from '../../../core/thread/ports.js';
-import type { TurnJob } from '../../../core/queue/turn-job.js';
 import { describeErrorForUser } from '../../../core/reply/describe-error-for-user.js';
 import { readSlackError } from '../read-slack-error.js';
 import { decodeRetryValue, retryActionId, type RetryButtonValue } from '../retry-button.js';
@@ -24,7 +24,8 @@ const questionGone = 'I no longer have that question, so I cannot retry it. Plea
 async function findQuestion(store: ConversationStore, value: RetryButtonValue, channelId: string): Promise<string | undefined> {
   if (value.question !== undefined) return value.question;
   const thread = await store.getThread({ teamId: value.teamId, channelId, threadTs: value.threadTs });
-  return thread?.turns.find((turn) => turn.role === 'user' && turn.turnId === value.turnId)?.text;
+  const turn = thread?.turns.find((candidate) => candidate.role === 'user' && candidate.turnId === value.turnId);
+  return turn ? textOf(turn.content) : undefined;
 }
 
 /**
@@ -46,13 +47,16 @@ export function registerActionListeners(app: App, options: ActionListenerOptions
       logger.warn(context, 'ignored a Retry press without a usable channel or value');
       return;
     }
-    const tellPresser = (text: string) =>
+    const tellPresser = (text: string): Promise<void> =>
       callSlack(
         client,
         'chat.postEphemeral',
         { channel: channelId, user: userId, thread_ts: value.threadTs, text },
         { logger, maxAttempts: 2, onError: options.onSlackError },
-      ).catch((error: unknown) => logger.warn({ ...context, code: readSlackError(error).code }, 'could not answer a Retry press'));
+      ).then(
+        () => undefined,
+        (error: unknown) => logger.warn({ ...context, code: readSlackError(error).code }, 'could not answer a Retry press'),
+      );
 
     try {
       const question = await findQuestion(store, value, channelId);
@@ -61,25 +65,23 @@ export function registerActionListeners(app: App, options: ActionListenerOptions
         await tellPresser(questionGone);
         return;
       }
-      const job: TurnJob = {
-        id: `${channelId}-retry-${action.action_ts}`,
-        source: 'thread-reply',
+      // Judged like any question: the presser, this channel, today's allowlists and rate limit.
+      const outcome = await intake.submit({
+        source: 'retry',
+        jobId: `${channelId}-retry-${action.action_ts}`,
         teamId: value.teamId,
         channelId,
         threadTs: value.threadTs,
         userId,
-        ...(value.agentName ? { agentName: value.agentName } : {}),
-        text: question,
         isDirectMessage: channelId.startsWith('D'),
+        text: question,
+        agent: { parse: false, agentName: value.agentName },
+        deliveryIds: [`retry:${value.turnId}`],
         receivedAt: clock.now(),
-        progress: {},
-      };
-      const result = await intake.submit(job, [`retry:${value.turnId}`]);
-      if (!result.accepted) {
-        await tellPresser(alreadyRetrying);
-        return;
-      }
-      logger.info({ ...context, turnId: job.id }, 'question queued again by the Retry button');
+        replies: { tellPrivately: tellPresser, tellInThread: tellPresser },
+        duplicateNote: alreadyRetrying,
+      });
+      if (outcome.status === 'queued') logger.info({ ...context, turnId: outcome.job.id }, 'question queued again by the Retry button');
     } catch (error) {
       logger.error({ ...context, err: error }, 'could not queue a retried question');
       await tellPresser(`⚠️ ${describeErrorForUser(error)}`);

@@ -1,13 +1,18 @@
 import type { App } from '@slack/bolt';
 import type { Clock, Logger } from '../../../core/shared/ports.js';
 import type { ConversationStore } from '../../../core/thread/ports.js';
-import type { QuestionHandler } from '../../../core/intake/create-question-handler.js';
-import type { IncomingQuestion } from '../../../core/intake/incoming-question.js';
+import type { AgentRegistry } from '../../../core/agents/agent-registry.js';
+import type { QuestionRequest } from '../../../core/intake/question-request.js';
+import type { QuestionIntake } from '../../../core/intake/submit-question.js';
+import type { ReplySink } from '../../../core/reply/ports.js';
 import { renderSlackMarkup } from '../render-slack-markup.js';
+import { createSlackIntakeReplies } from './slack-intake-replies.js';
 
 /** Dependencies of the event listeners. */
 export interface EventListenerOptions {
-  handleQuestion: QuestionHandler;
+  intake: QuestionIntake;
+  registry: AgentRegistry;
+  sink: ReplySink;
   store: ConversationStore;
   logger: Logger;
   clock: Clock;
@@ -45,37 +50,41 @@ function isFromAPerson(event: SlackMessageEvent, botUserId: string | undefined):
  * to the core; the core queues it before Bolt acknowledges the request (processBeforeResponse).
  */
 export function registerEventListeners(app: App, options: EventListenerOptions): void {
-  const { handleQuestion, store, logger, clock } = options;
+  const { intake, store, logger, clock } = options;
 
   function toQuestion(
     event: SlackMessageEvent & { user: string },
     envelope: EventEnvelope,
     botUserId: string | undefined,
-    source: IncomingQuestion['source'],
-  ): IncomingQuestion {
+    source: QuestionRequest['source'],
+  ): QuestionRequest & { threadTs: string } {
     const isDirectMessage = event.channel_type === 'im' || event.channel.startsWith('D');
-    return {
-      source,
+    const where = {
       teamId: envelope.team_id ?? event.team ?? 'unknown-team',
       channelId: event.channel,
-      messageTs: event.ts,
       threadTs: event.thread_ts ?? event.ts,
       userId: event.user,
-      text: renderSlackMarkup(event.text ?? '', botUserId),
       isDirectMessage,
-      deliveryIds: [
-        ...(envelope.event_id ? [`event:${envelope.event_id}`] : []),
-        `message:${event.channel}:${event.ts}`,
-      ],
+    };
+    return {
+      ...where,
+      source,
+      jobId: `${event.channel}-${event.ts}`,
+      messageTs: event.ts,
+      text: renderSlackMarkup(event.text ?? '', botUserId),
+      agent: { parse: true },
+      deliveryIds: [...(envelope.event_id ? [`event:${envelope.event_id}`] : []), `message:${event.channel}:${event.ts}`],
+      ...(envelope.event_id ? { eventId: envelope.event_id } : {}),
       receivedAt: clock.now(),
       attachedFileCount: Array.isArray(event.files) ? event.files.length : 0,
+      replies: createSlackIntakeReplies(options.sink, options.registry, where),
     };
   }
 
   app.event('app_mention', async ({ event, body, context }) => {
     const message = event as unknown as SlackMessageEvent;
     if (!isFromAPerson(message, context.botUserId)) return;
-    await handleQuestion(toQuestion(message, body as EventEnvelope, context.botUserId, 'mention'));
+    await intake.submit(toQuestion(message, body as EventEnvelope, context.botUserId, 'mention'));
   });
 
   app.event('message', async ({ event, body, context }) => {
@@ -83,7 +92,7 @@ export function registerEventListeners(app: App, options: EventListenerOptions):
     if (!isFromAPerson(message, context.botUserId)) return;
     const envelope = body as EventEnvelope;
     if (message.channel_type === 'im') {
-      await handleQuestion(toQuestion(message, envelope, context.botUserId, 'direct-message'));
+      await intake.submit(toQuestion(message, envelope, context.botUserId, 'direct-message'));
       return;
     }
     const isThreadReply = message.thread_ts !== undefined && message.thread_ts !== message.ts;
@@ -94,6 +103,6 @@ export function registerEventListeners(app: App, options: EventListenerOptions):
       logger.debug({ channel: question.channelId, thread: question.threadTs }, 'reply in a thread the crew is not part of; ignored');
       return;
     }
-    await handleQuestion(question);
+    await intake.submit(question);
   });
 }

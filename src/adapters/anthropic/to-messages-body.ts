@@ -1,0 +1,54 @@
+import type { ContentBlockParam, MessageParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import type { ContentBlock } from '../../core/model/content-block.js';
+import type { ModelRequest } from '../../core/model/ports.js';
+
+const ephemeral = { type: 'ephemeral' } as const;
+/** The Messages API allows at most 4 cache breakpoints per request. */
+const MAX_CACHE_BREAKPOINTS = 4;
+
+/** How the request body is built. */
+export interface MessagesBodyOptions {
+  /** Adds `cache_control` breakpoints (default true). Off only to measure what caching saves. */
+  promptCaching?: boolean;
+}
+
+/** One core block as the Messages API's block. Server tool blocks go back exactly as they came (`raw`). */
+function toBlockParam(block: ContentBlock): ContentBlockParam {
+  switch (block.type) {
+    case 'text':
+      return { type: 'text', text: block.text };
+    case 'thinking':
+      return { type: 'thinking', thinking: block.thinking, signature: block.signature };
+    case 'tool-use':
+      return block.server
+        ? ({ type: 'server_tool_use', id: block.id, name: block.name, input: block.input } as ContentBlockParam)
+        : { type: 'tool_use', id: block.id, name: block.name, input: block.input };
+    case 'tool-result':
+      if (block.server && block.raw !== undefined) return block.raw as ContentBlockParam;
+      return { type: 'tool_result', tool_use_id: block.toolUseId, content: block.content, ...(block.isError ? { is_error: true } : {}) };
+  }
+}
+
+/**
+ * Builds the Messages API body. Every message is sent as a list of blocks (never a bare string),
+ * so a message serializes the same whether or not it carries a breakpoint: the prefix of turn
+ * N+1 is byte-identical to turn N's request apart from the `cache_control` markers.
+ * Breakpoints: the system prompt, then the messages the core flagged (the last ones win when
+ * more than 3 are flagged, keeping the total within the API's limit of 4); a flagged message
+ * carries its marker on its last block.
+ */
+export function toMessagesBody(request: ModelRequest, options: MessagesBodyOptions = {}) {
+  const caching = options.promptCaching ?? true;
+  const flagged = request.messages.flatMap((message, index) => (message.cacheBreakpoint ? [index] : []));
+  const breakpoints = new Set(caching ? flagged.slice(-(MAX_CACHE_BREAKPOINTS - 1)) : []);
+  const system: TextBlockParam[] = [{ type: 'text', text: request.system, ...(caching ? { cache_control: ephemeral } : {}) }];
+  const messages: MessageParam[] = request.messages.map((message, index) => {
+    const content = message.content.map(toBlockParam);
+    const last = content.at(-1);
+    if (breakpoints.has(index) && last && last.type !== 'thinking' && last.type !== 'redacted_thinking') {
+      content[content.length - 1] = { ...last, cache_control: ephemeral } as ContentBlockParam;
+    }
+    return { role: message.role, content };
+  });
+  return { model: request.model, max_tokens: request.maxTokens, system, messages };
+}

@@ -1,0 +1,176 @@
+import type { AgentRegistry } from '../agents/agent-registry.js';
+import { hasErrorCode } from '../errors.js';
+import type { TurnQueue } from '../queue/ports.js';
+import type { TurnJob } from '../queue/turn-job.js';
+import { parseQuestion } from '../routing/parse-question.js';
+import type { Logger } from '../shared/ports.js';
+import { rememberRecentIds } from '../shared/remember-recent-ids.js';
+import { decideAccess, describeRefusal, type AccessPolicy, type RefusalReason } from './access-policy.js';
+import { boundQuestionText } from './bound-question-text.js';
+import { buildTurnJob } from './build-turn-job.js';
+import { claimDeliveryIds } from './claim-delivery-ids.js';
+import { filesIgnoredNote, filesWithoutQuestionNote, formatQueuedNote, formatTrimmedNote, formatUsageHint } from './intake-notes.js';
+import type { DeliveryGuard, RateLimit, RateLimiter } from './ports.js';
+import type { QuestionRequest } from './question-request.js';
+
+/** What became of a question. */
+export type IntakeOutcome =
+  | { status: 'queued'; job: TurnJob; waitingAhead: number }
+  | { status: 'duplicate' }
+  | { status: 'usage-hint' }
+  | { status: 'refused'; reason: RefusalReason | 'thread_not_opened' };
+
+/** Everything the intake needs; wired once. */
+export interface QuestionIntakeOptions {
+  registry: AgentRegistry;
+  guard: DeliveryGuard;
+  queue: TurnQueue;
+  logger: Logger;
+  /** Longest question accepted; longer ones are cut with a note. */
+  maxQuestionChars: number;
+  /** How the bot is addressed in usage hints (`@` + its real name, learnt from Slack). */
+  botHandle: () => string;
+  /** Who may ask (default: everyone). */
+  accessPolicy?: AccessPolicy;
+  /** Per-person limit; off when absent or when `perMinute` is 0. */
+  rateLimiter?: RateLimiter;
+  rateLimit?: RateLimit;
+  /** A question was refused before reaching the model (metrics). */
+  onRefused?: (agentName: string, reason: RefusalReason) => void;
+  /** How long a delivery id is remembered (Slack retries for up to ~1 hour; default 2 h). */
+  dedupeTtlMs?: number;
+}
+
+/** The one way in: every surface hands its question to `submit`. */
+export interface QuestionIntake {
+  /**
+   * Access policy → empty question (usage hint) → length bound → exactly-once claim of every
+   * delivery id → per-person rate limit → (for `/crew`) open the thread → build the job →
+   * enqueue durably, then the notes the asker should read. The job is queued before this
+   * resolves, so acknowledging Slack afterwards loses nothing. When the store is unreachable the
+   * asker is told (once per message) and the error is rethrown, so Slack redelivers the event.
+   */
+  submit(request: QuestionRequest): Promise<IntakeOutcome>;
+}
+
+/** How long a hint or refusal is remembered so Slack's retries and double events say it once. */
+const noticeTtlMs = 2 * 60 * 60 * 1000;
+
+/** Creates the intake. */
+export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIntake {
+  const { registry, guard, logger } = options;
+  const dedupeTtlMs = options.dedupeTtlMs ?? 2 * 60 * 60 * 1000;
+  const toldStoreIsDown = rememberRecentIds({ ttlMs: 10 * 60 * 1000 });
+  const saidOnce = rememberRecentIds({ ttlMs: noticeTtlMs });
+
+  function say(request: QuestionRequest, text: string, where: 'private' | 'thread'): void {
+    const tell = where === 'thread' && request.replies.tellInThread ? request.replies.tellInThread : request.replies.tellPrivately;
+    tell(text).catch((error: unknown) => logger.warn({ err: error, channel: request.channelId, source: request.source }, 'could not tell the asker'));
+  }
+
+  /** True the first time for `id`: in the shared guard, or in memory when the guard is unreachable. */
+  async function isFirstTime(id: string): Promise<boolean> {
+    try {
+      return (await guard.claim(id, noticeTtlMs)) && saidOnce.rememberFirst(id);
+    } catch {
+      return saidOnce.rememberFirst(id);
+    }
+  }
+
+  function refuse(request: QuestionRequest, agentName: string, reason: RefusalReason, note?: string): IntakeOutcome {
+    options.onRefused?.(agentName, reason);
+    logger.info({ team: request.teamId, channel: request.channelId, user: request.userId, source: request.source, reason }, 'question refused');
+    if (note !== undefined) say(request, note, 'private');
+    return { status: 'refused', reason };
+  }
+
+  async function submit(request: QuestionRequest, agentName: string | undefined, text: string): Promise<IntakeOutcome> {
+    const label = agentName ?? registry.defaultAgent().name;
+    const messageId = `${request.channelId}:${request.messageTs ?? request.jobId}`;
+    const logContext = { eventId: request.eventId, team: request.teamId, channel: request.channelId, thread: request.threadTs, source: request.source };
+    const files = request.attachedFileCount ?? 0;
+
+    const access = decideAccess(options.accessPolicy ?? {}, request);
+    if (!access.allowed) {
+      if (access.reply === 'none') return refuse(request, label, access.reason);
+      if (!(await isFirstTime(`refused:${messageId}`))) return { status: 'duplicate' };
+      return refuse(request, label, access.reason, describeRefusal(access.reason));
+    }
+
+    if (text === '') {
+      if (!(await isFirstTime(`hint:${messageId}`))) return { status: 'duplicate' };
+      const agentNames = registry.list().map((agent) => agent.name);
+      const hint = files > 0 ? filesWithoutQuestionNote : formatUsageHint({ isDirectMessage: request.isDirectMessage, botHandle: options.botHandle(), agentNames });
+      say(request, hint, 'thread');
+      logger.info({ ...logContext, files }, files > 0 ? 'file without a question: files note sent' : 'empty question: usage hint sent');
+      return { status: 'usage-hint' };
+    }
+
+    const bounded = boundQuestionText(text, options.maxQuestionChars);
+    const claim = await claimDeliveryIds(guard, request.deliveryIds, dedupeTtlMs);
+    if (claim.alreadyClaimedId !== undefined) {
+      logger.info({ turnId: request.jobId, eventId: request.eventId, deliveryId: claim.alreadyClaimedId }, 'duplicate delivery ignored');
+      if (request.duplicateNote) say(request, request.duplicateNote, 'private');
+      return { status: 'duplicate' };
+    }
+    // Claims stay once the question is judged (a replay of a refused one is a duplicate); they are
+    // released only when the question could not be queued, so Slack's retry can take it.
+    const releaseClaims = () => Promise.allSettled(claim.claimed.map((taken) => guard.release(taken)));
+    let job: TurnJob;
+    let waitingAhead: number;
+    try {
+      const { rateLimiter, rateLimit } = options;
+      if (rateLimiter && rateLimit && rateLimit.perMinute > 0) {
+        const decision = await rateLimiter.take(`${request.teamId}:${request.userId}`, rateLimit);
+        if (!decision.allowed) {
+          // A Retry button stays usable for someone who is not over their limit.
+          if (request.source === 'retry') await releaseClaims();
+          return refuse(request, label, 'rate_limited', describeRefusal('rate_limited', decision.retryAfterMs));
+        }
+      }
+      let threadTs = request.threadTs;
+      if (threadTs === undefined) {
+        const opened = await request.openThread?.(bounded.text, label);
+        if (!opened || 'refusal' in opened) {
+          say(request, opened?.refusal ?? 'I could not open a thread for this question.', 'private');
+          logger.warn(logContext, 'could not open a thread for the question');
+          return { status: 'refused', reason: 'thread_not_opened' };
+        }
+        threadTs = opened.threadTs;
+      }
+      job = buildTurnJob(request, { threadTs, agentName, text: bounded.text });
+      ({ waitingAhead } = await options.queue.enqueue(job));
+    } catch (error) {
+      await releaseClaims();
+      throw error;
+    }
+    logger.info({ ...logContext, thread: job.threadTs, turnId: job.id, agent: agentName, waitingAhead }, 'question queued');
+
+    const notes: string[] = [];
+    if (bounded.trimmedFrom !== undefined) notes.push(formatTrimmedNote(bounded.trimmedFrom, options.maxQuestionChars));
+    if (files > 0) notes.push(filesIgnoredNote);
+    if (waitingAhead > 0) notes.push(formatQueuedNote(waitingAhead));
+    for (const note of notes) say(request, note, 'private');
+    return { status: 'queued', job, waitingAhead };
+  }
+
+  function tellStoreIsDown(request: QuestionRequest, agentName: string, error: unknown): void {
+    const logContext = { team: request.teamId, channel: request.channelId, thread: request.threadTs, code: 'store_unavailable' };
+    logger.warn({ ...logContext, err: error }, 'store unreachable: question not queued; Slack will redeliver it');
+    if (!toldStoreIsDown.rememberFirst(`${request.channelId}:${request.messageTs ?? request.jobId}`)) return;
+    options.onRefused?.(agentName, 'store_unavailable');
+    say(request, describeRefusal('store_unavailable'), 'thread');
+  }
+
+  return {
+    async submit(request) {
+      const parsed = request.agent.parse ? parseQuestion(request.text, registry) : { agentName: request.agent.agentName, question: request.text.trim() };
+      try {
+        return await submit(request, parsed.agentName, parsed.question);
+      } catch (error) {
+        if (hasErrorCode(error, 'store_unavailable')) tellStoreIsDown(request, parsed.agentName ?? registry.defaultAgent().name, error);
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type { ContentBlock } from '../model/content-block.js';
+
+/**
+ * How stored blocks go back to the model as history. Text stays as it is (byte for byte, so the
+ * cached prefix holds). A past turn's tool calls and results are not re-sent as tool blocks: the
+ * history then needs no tool definitions, and a web search result of thousands of tokens is not
+ * paid for on every later turn. They become one short text line each, which keeps what was
+ * asked of whom; thinking is the model's scratch work and is dropped.
+ */
+export function toHistoryContent(blocks: readonly ContentBlock[]): ContentBlock[] {
+  const content: ContentBlock[] = [];
+  for (const block of blocks) {
+    const text = historyTextOf(block);
+    if (text === undefined) continue;
+    const last = content.at(-1);
+    if (last?.type === 'text') content[content.length - 1] = { type: 'text', text: last.text + text };
+    else content.push({ type: 'text', text });
+  }
+  return content.length > 0 ? content : [{ type: 'text', text: '' }];
+}
+
+function historyTextOf(block: ContentBlock): string | undefined {
+  switch (block.type) {
+    case 'text':
+      return block.text;
+    case 'thinking':
+      return undefined;
+    case 'tool-use':
+      return `\n[Called ${block.name} with ${JSON.stringify(block.input)}]\n`;
+    case 'tool-result':
+      return block.server ? undefined : `\n[Result: ${block.content}]\n`;
+  }
+}
+
+/** Puts `text` in front of the blocks (merged into a leading text block, so one text stays one block). */
+export function prependText(text: string, blocks: readonly ContentBlock[]): ContentBlock[] {
+  if (text === '') return [...blocks];
+  const [first, ...rest] = blocks;
+  if (first?.type === 'text') return [{ type: 'text', text: text + first.text }, ...rest];
+  return [{ type: 'text', text }, ...blocks];
+}
+
+/** Appends `text` after the blocks (merged into a trailing text block). */
+export function appendText(blocks: readonly ContentBlock[], text: string): ContentBlock[] {
+  const last = blocks.at(-1);
+  if (last?.type === 'text') return [...blocks.slice(0, -1), { type: 'text', text: last.text + text }];
+  return [...blocks, { type: 'text', text }];
+}
+
+/** Characters the blocks weigh for token estimates (non-text blocks by their JSON). */
+export function measureContentChars(blocks: readonly ContentBlock[]): number {
+  let chars = 0;
+  for (const block of blocks) chars += block.type === 'text' ? block.text.length : JSON.stringify(block).length;
+  return chars;
+}

@@ -1,0 +1,44 @@
+import { createAnthropicModelClient } from '../adapters/anthropic/anthropic-model-client.js';
+import { toTurnSettings, type Config } from '../config/load-config.js';
+import type { AgentRegistry } from '../core/agents/agent-registry.js';
+import type { TurnJobRunner } from '../core/queue/ports.js';
+import type { ReplySink } from '../core/reply/ports.js';
+import type { Clock, Logger } from '../core/shared/ports.js';
+import type { ConversationStore, ThreadHistoryReader } from '../core/thread/ports.js';
+import { createTurnRunner } from '../core/turn/create-turn-runner.js';
+import type { TurnObserver } from '../core/turn/ports.js';
+
+/** What differs between the bot and `crew ask`: where answers go and where threads live. */
+export interface TurnRunnerWiring {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  registry: AgentRegistry;
+  store: ConversationStore;
+  sink: ReplySink;
+  observer?: TurnObserver;
+  threadReader?: ThreadHistoryReader;
+  /** Internal (benchmark only): prompt-cache breakpoints on model requests; default true. */
+  promptCaching?: boolean;
+}
+
+/** The turn core wired to Claude: the same for Slack and the terminal. */
+export function wireTurnRunner(wiring: TurnRunnerWiring): TurnJobRunner {
+  const { config } = wiring;
+  const model = createAnthropicModelClient({
+    apiKey: config.anthropic.apiKey,
+    baseUrl: config.anthropic.baseUrl,
+    promptCaching: wiring.promptCaching,
+  });
+  return createTurnRunner({
+    registry: wiring.registry,
+    store: wiring.store,
+    model,
+    sink: wiring.sink,
+    clock: wiring.clock,
+    logger: wiring.logger,
+    observer: wiring.observer,
+    threadReader: wiring.threadReader,
+    settings: toTurnSettings(config),
+  });
+}
