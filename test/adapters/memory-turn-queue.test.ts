@@ -31,7 +31,7 @@ describe('createMemoryTurnQueue (memory specifics)', () => {
     const queue = createMemoryTurnQueue({ logger: createRecordingLogger() });
     let started = false;
     queue.start(async (_job, context) => {
-      await context.saveProgress({ rootTs: '1.2' });
+      await context.saveProgress({ replyMessageTs: ['1.2'] });
       started = true;
       await waitForAbort(context.signal, 10_000);
     });

@@ -148,6 +148,40 @@ describe('createRedisConversationStore (Redis specifics)', () => {
     ]);
   });
 
+  it('reads records written by the previous version (text as `x`) as one text block, and keeps appending after them', async () => {
+    const { store, context } = await setUp();
+    const key = createThreadKey();
+    const tag = formatThreadKey(key);
+    // Exactly what the crew wrote before turns were content blocks.
+    await context.redis.hset(`${context.prefix}thread:${tag}`, { agent: 'backend-architect', createdAt: '1700000000000' });
+    await context.redis.rpush(
+      `${context.prefix}turns:${tag}`,
+      '{"r":"u","i":"C1-1","t":1700000000000,"u":"U222","x":"how should we model refunds?"}',
+      '{"r":"a","i":"C1-1","t":1700000001000,"s":"i","n":2100,"o":40,"x":"One row per refund"}',
+    );
+    await store.appendTurns(key, createPair('t2'));
+    const thread = await store.getThread(key);
+    expect(thread?.turns.slice(0, 2)).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'how should we model refunds?' }], turnId: 'C1-1', at: 1700000000000, userId: 'U222' },
+      { role: 'assistant', content: [{ type: 'text', text: 'One row per refund' }], turnId: 'C1-1', at: 1700000001000, status: 'interrupted', inputTokens: 2100, outputTokens: 40 },
+    ]);
+    expect(thread?.turns.map((turn) => turn.turnId)).toEqual(['C1-1', 'C1-1', 't2', 't2']);
+  });
+
+  it('stores content other than one text block as `b`, the blocks as they are', async () => {
+    const { store, context } = await setUp();
+    const key = createThreadKey();
+    const [question, answer] = createPair('t1');
+    const content = [
+      { type: 'tool-use' as const, id: 'srvtoolu_1', name: 'web_search', input: { query: 'x' }, server: true },
+      { type: 'text' as const, text: 'Found it.' },
+    ];
+    await store.appendTurns(key, [question!, { ...answer!, content }]);
+    const [, raw] = await context.redis.lrange(`${context.prefix}turns:${formatThreadKey(key)}`, 0, -1);
+    expect(JSON.parse(raw!)).toMatchObject({ r: 'a', b: content });
+    expect(JSON.parse(raw!)).not.toHaveProperty('x');
+  });
+
   it('gives every key it writes the retention expiry', async () => {
     const retentionMs = 7 * 24 * 60 * 60 * 1000;
     const { store, context } = await setUp({ retentionMs });

@@ -119,7 +119,7 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     const crashedRunnerHeld = new Promise<void>((resolve) => (releaseCrashed = resolve));
     crashing.start(
       recorder(runs, 'crashed', async (_job, jobContext) => {
-        await jobContext.saveProgress({ rootTs: '9.9', replyMessageTs: ['9.10'] });
+        await jobContext.saveProgress({ replyMessageTs: ['9.9', '9.10'] });
         await crashedRunnerHeld;
       }),
     );
@@ -137,7 +137,7 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     const [rerun, next] = runs.filter((run) => run.replica === 'survivor');
     expect(rerun?.job.id).toBe('c1');
     expect(rerun?.attempt).toBe(2);
-    expect(rerun?.job.progress).toEqual({ rootTs: '9.9', replyMessageTs: ['9.10'] });
+    expect(rerun?.job.progress).toEqual({ replyMessageTs: ['9.9', '9.10'] });
     expect(next?.job.id).toBe('c2');
     expect(next?.attempt).toBe(1);
 
@@ -149,7 +149,7 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
 
   it('runs a job stored in the older record layout (job first), with attempt + 1, then the next one', async () => {
     const runs: RunRecord[] = [];
-    const job = makeTurnJob('legacy', '11.1', { progress: { rootTs: '11.5' } });
+    const job = makeTurnJob('legacy', '11.1', { progress: { replyMessageTs: ['11.5'] } });
     const legacyRecord = JSON.stringify({ job, attempt: 1, enqueuedAt: 1_700_000_000_000, startedAt: 1_700_000_000_500 });
     await context.redis.rpush(listKeyOf('11.1'), legacyRecord);
     const queue = createReplica();
@@ -157,7 +157,7 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     queue.start(recorder(runs, 'only', async () => undefined));
     await waitUntil('both ran', () => runs.length === 2 && runs.every((run) => run.endedAt !== undefined));
     expect(runs.map((run) => [run.job.id, run.attempt])).toEqual([['legacy', 2], ['after', 1]]);
-    expect(runs[0]?.job.progress).toEqual({ rootTs: '11.5' });
+    expect(runs[0]?.job.progress).toEqual({ replyMessageTs: ['11.5'] });
     await sleep(100);
     expect(await context.redis.exists(listKeyOf('11.1'))).toBe(0);
   });
@@ -182,7 +182,7 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     const first = createReplica();
     first.start(
       recorder(runs, 'first', async (_job, jobContext) => {
-        await jobContext.saveProgress({ rootTs: '3.3' });
+        await jobContext.saveProgress({ replyMessageTs: ['3.3'] });
         await waitForAbort(jobContext.signal, 10_000);
       }),
     );
@@ -191,7 +191,7 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     await sleep(50);
     const stored = JSON.parse((await context.redis.lindex(listKeyOf('3.1'), 0)) ?? '{}') as { attempt: number; job: TurnJob };
     expect(stored.attempt).toBe(1);
-    expect(stored.job.progress).toEqual({ rootTs: '3.3' });
+    expect(stored.job.progress).toEqual({ replyMessageTs: ['3.3'] });
 
     await first.stop(50);
     expect(hasErrorCode(runs[0]?.reason, 'turn_queue_stopping')).toBe(true);
@@ -200,7 +200,7 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     const second = createReplica();
     second.start(recorder(runs, 'second', async () => undefined));
     await waitUntil('re-run', () => runs.length === 2 && runs[1]!.endedAt !== undefined);
-    expect(runs[1]).toMatchObject({ attempt: 2, job: { id: 's1', progress: { rootTs: '3.3' } } });
+    expect(runs[1]).toMatchObject({ attempt: 2, job: { id: 's1', progress: { replyMessageTs: ['3.3'] } } });
   });
 
   it('drops a job started maxAttempts times, reporting turn_attempts_exhausted', async () => {

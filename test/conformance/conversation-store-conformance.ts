@@ -1,3 +1,4 @@
+import { textOf } from '../../src/core/model/content-block.js';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -127,9 +128,9 @@ export function describeConversationStoreConformance(
       await store.bindAgent(key, 'agent', 5);
       const turns = createPair('t1');
       await store.appendTurns(key, turns);
-      turns[0]!.text = 'changed by caller';
+      turns[0]!.content = [{ type: 'text', text: 'changed by caller' }];
       const read = await store.getThread(key);
-      read!.turns[1]!.text = 'changed by reader';
+      (read!.turns[1]!.content[0] as { text: string }).text = 'changed by reader';
       read!.turns.pop();
       expect((await store.getThread(key))?.turns).toEqual(createPair('t1'));
     });
@@ -259,14 +260,14 @@ export function describeConversationStoreConformance(
         'controls \u0000 nul, \t tab, \r\n crlf, \u2028 line sep, \uFEFF bom, \u200B zwsp',
         'json-ish "quotes" \\backslash\\ {"r":"u",} \u007F del, lone surrogate \uD83D end',
       ];
-      const turns: StoredTurn[] = texts.flatMap((text, index) => createPair(`u${index}`).map((turn) => ({ ...turn, text })));
+      const turns: StoredTurn[] = texts.flatMap((text, index) => createPair(`u${index}`).map((turn) => ({ ...turn, content: [{ type: 'text' as const, text }] })));
       await store.appendTurns(key, turns);
       const state = await store.getThread(key);
       expect(state?.agentName).toBe('agent-é🚀');
-      const readTexts = state?.turns.map((turn) => turn.text) ?? [];
-      expect(readTexts).toEqual(turns.map((turn) => turn.text));
+      const readTexts = state?.turns.map((turn) => textOf(turn.content)) ?? [];
+      expect(readTexts).toEqual(turns.map((turn) => textOf(turn.content)));
       readTexts.forEach((text, index) => {
-        expect(Buffer.from(text, 'utf16le').equals(Buffer.from(turns[index]!.text, 'utf16le'))).toBe(true);
+        expect(Buffer.from(text, 'utf16le').equals(Buffer.from(textOf(turns[index]!.content), 'utf16le'))).toBe(true);
       });
     });
 
@@ -276,10 +277,25 @@ export function describeConversationStoreConformance(
       await store.bindAgent(key, 'agent', 1);
       const longText = Array.from({ length: 40_000 }, (_, index) => 'aé€🙂\n'[index % 5]).join('');
       const [question, answer] = createPair('t1');
-      await store.appendTurns(key, [question!, { ...answer!, text: longText }]);
+      await store.appendTurns(key, [question!, { ...answer!, content: [{ type: 'text', text: longText }] }]);
       const turns = (await store.getThread(key))!.turns;
-      expect(turns[1]?.text.length).toBe(longText.length);
-      expect(turns[1]?.text === longText).toBe(true);
+      expect(textOf(turns[1]!.content).length).toBe(longText.length);
+      expect(textOf(turns[1]!.content) === longText).toBe(true);
+    });
+
+    it('round-trips an answer made of several blocks (tool call, result, text)', async () => {
+      const { store } = await setUp();
+      const key = createThreadKey();
+      await store.bindAgent(key, 'agent', 1);
+      const [question, answer] = createPair('t1');
+      const content: StoredTurn['content'] = [
+        { type: 'text', text: 'Let me check. ' },
+        { type: 'tool-use', id: 'srvtoolu_1', name: 'web_search', input: { query: 'postgres 18 release' }, server: true },
+        { type: 'tool-result', toolUseId: 'srvtoolu_1', content: '', server: true },
+        { type: 'text', text: 'Postgres 18 shipped in September.' },
+      ];
+      await store.appendTurns(key, [question!, { ...answer!, content }]);
+      expect((await store.getThread(key))!.turns[1]!.content).toEqual(content);
     });
 
     it('appends each call as one block when callers run concurrently', async () => {
@@ -326,8 +342,8 @@ export function createThreadKey(): ThreadKey {
 /** A question and its answer sharing `turnId`, with every optional field set where it applies. */
 export function createPair(turnId: string, status: 'complete' | 'interrupted' = 'complete'): StoredTurn[] {
   return [
-    { role: 'user', text: `question ${turnId}`, userId: 'U123ABC', turnId, at: 1_700_000_000_000 },
-    { role: 'assistant', text: `answer ${turnId}`, turnId, at: 1_700_000_001_000, status, inputTokens: 1234, outputTokens: 56 },
+    { role: 'user', content: [{ type: 'text', text: `question ${turnId}` }], userId: 'U123ABC', turnId, at: 1_700_000_000_000 },
+    { role: 'assistant', content: [{ type: 'text', text: `answer ${turnId}` }], turnId, at: 1_700_000_001_000, status, inputTokens: 1234, outputTokens: 56 },
   ];
 }
 

@@ -98,6 +98,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     botId: options.botId ?? 'BBOT',
     teamId: options.teamId ?? 'T111',
     teamName: options.teamName ?? 'Fake Team',
+    botName: options.botName ?? 'architect',
     appId: options.appId ?? 'A111',
   };
   const threads = new FakeSlackThreads();

@@ -15,6 +15,8 @@ export interface SlackIdentity {
   botId: string;
   teamId: string;
   teamName: string;
+  /** The bot user's name (auth.test `user`). */
+  botName: string;
   appId: string;
 }
 

@@ -7,7 +7,7 @@ const authTest: SlackMethodHandler = (_args, ctx) => ({
   ok: true,
   url: `https://${ctx.identity.teamName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.slack.com/`,
   team: ctx.identity.teamName,
-  user: 'crew',
+  user: ctx.identity.botName,
   team_id: ctx.identity.teamId,
   user_id: ctx.identity.botUserId,
   bot_id: ctx.identity.botId,

@@ -2,6 +2,7 @@ import { MARKDOWN_TEXT_LIMIT, blocksOf, checkChannel, fail, markdownOf, requireA
 import type { SlackMethodContext, SlackMethodHandler } from './fake-slack-args.js';
 import type { StoredMessage } from './fake-slack-threads.js';
 import type { SlackArgs, SlackResult } from './fake-slack-types.js';
+import { applyTasks, readChunks } from './fake-slack-chunks.js';
 
 function tooLong(markdown: string | undefined): SlackResult | undefined {
   return markdown !== undefined && markdown.length > MARKDOWN_TEXT_LIMIT ? fail('msg_too_long') : undefined;
@@ -20,6 +21,8 @@ const startStream: SlackMethodHandler = (args, ctx) => {
   const markdown = markdownOf(args);
   const lengthError = tooLong(markdown);
   if (lengthError) return lengthError;
+  const chunks = readChunks(args);
+  if ('error' in chunks) return chunks.error;
   const now = ctx.now();
   const username = str(args, 'username');
   const iconEmoji = str(args, 'icon_emoji');
@@ -34,6 +37,7 @@ const startStream: SlackMethodHandler = (args, ctx) => {
     ...(username !== undefined ? { username } : {}),
     ...(iconEmoji !== undefined ? { iconEmoji } : {}),
     stream: { startedAt: now, expiresAt: now + ctx.streamLifetimeMs },
+    tasks: chunks.tasks,
     reactions: [],
     edited: false,
     deleted: false,
@@ -62,10 +66,14 @@ const appendStream: SlackMethodHandler = (args, ctx) => {
   const message = openStream(args, ctx);
   if ('ok' in message) return message;
   const markdown = markdownOf(args);
-  if (markdown === undefined) return fail('invalid_arguments', 'missing required field: markdown_text');
+  const chunks = readChunks(args);
+  if ('error' in chunks) return chunks.error;
+  // Either markdown_text or chunks is required.
+  if (markdown === undefined && args['chunks'] === undefined) return fail('invalid_arguments', 'missing required field: markdown_text or chunks');
   const lengthError = tooLong(markdown);
   if (lengthError) return lengthError;
-  message.parts.push(markdown);
+  if (markdown !== undefined) message.parts.push(markdown);
+  applyTasks((message.tasks ??= []), chunks.tasks);
   return { ok: true, channel: message.channel, ts: message.ts };
 };
 
@@ -96,6 +104,8 @@ const stopStream: SlackMethodHandler = (args, ctx) => {
  * - start needs `channel` + `thread_ts`; outside DMs (channel ids not starting with `D`) it also
  *   needs `recipient_user_id` and `recipient_team_id` (`missing_recipient_user_id` / `…team_id`);
  * - markdown per call (`markdown_text` plus `markdown_text` chunks) ≤ 12,000 chars (`msg_too_long`);
+ * - `chunks` as Slack checks them (see `readChunks`); `task_update` chunks become the message's task cards;
+ * - append needs `markdown_text` or `chunks`;
  * - append/stop only on a message started by `chat.startStream` that is still open: after stop,
  *   or `streamLifetimeMs` after start, they answer `message_not_in_streaming_state`; after the
  *   user pressed Stop (`api.pressStop(ts)`) they answer `stopped_by_user`.

@@ -1,4 +1,4 @@
-import type { EphemeralMessage, SeedMessage, StatusChange, VisibleMessage } from './fake-slack-types.js';
+import type { EphemeralMessage, SeedMessage, StatusChange, TaskCard, VisibleMessage } from './fake-slack-types.js';
 
 /** Streaming state of a `chat.startStream` message. */
 export interface StreamState {
@@ -23,6 +23,8 @@ export interface StoredMessage {
   iconEmoji?: string;
   metadata?: unknown;
   stream?: StreamState;
+  /** Task cards from `task_update` chunks. */
+  tasks?: TaskCard[];
   reactions: string[];
   edited: boolean;
   deleted: boolean;
@@ -152,6 +154,7 @@ export class FakeSlackThreads {
       isBot: message.isBot,
       reactions: [...message.reactions],
       edited: message.edited,
+      tasks: (message.tasks ?? []).map((task) => ({ ...task })),
     };
   }
 

@@ -18,6 +18,8 @@ export interface FakeSlackApiOptions {
   teamId?: string;
   /** Workspace name (default `Fake Team`). */
   teamName?: string;
+  /** The bot user's name, as auth.test reports it (default `architect`, the manifest's bot user). */
+  botName?: string;
   /** App id, reported in the socket `hello` and on bot messages (default `A111`). */
   appId?: string;
   /** Exact bot token to accept. Default: any token starting with `xoxb-`. */
@@ -92,6 +94,18 @@ export interface VisibleMessage {
   /** True after `chat.update`. */
   edited: boolean;
   metadata?: unknown;
+  /** Task cards the stream's `task_update` chunks made, latest state per id, in order of appearance. */
+  tasks: TaskCard[];
+}
+
+/** A task card of a streamed message (`task_update` chunk). */
+export interface TaskCard {
+  id: string;
+  title: string;
+  status: 'pending' | 'in_progress' | 'complete' | 'error';
+  details?: string;
+  output?: string;
+  sources?: Array<{ type: 'url'; url: string; text: string }>;
 }
 
 /** A `chat.postEphemeral` message. */

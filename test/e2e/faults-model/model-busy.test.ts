@@ -1,3 +1,4 @@
+import { textOf } from '../../../src/core/model/content-block.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCrewHarness, type CrewHarness } from '../crew-harness.js';
 import { buildMentionEvent } from '../slack-event-builders.js';
@@ -44,7 +45,7 @@ describe('when Claude is busy before the answer starts', () => {
 
     await waitForTurnEnd(harness, `C111-${event.event.ts}`);
     const stored = await storedTurnsOf(harness.redis!, 'C111', event.event.ts);
-    expect(stored.map((turn) => [turn.role, turn.text, turn.status])).toEqual([
+    expect(stored.map((turn) => [turn.role, textOf(turn.content), turn.status])).toEqual([
       ['user', 'how do we scale the ledger?', undefined],
       ['assistant', 'Partition the ledger by account.', 'complete'],
     ]);

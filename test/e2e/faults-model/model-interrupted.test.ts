@@ -1,3 +1,4 @@
+import { textOf } from '../../../src/core/model/content-block.js';
 import { describe, expect, it } from 'vitest';
 import { useCrewHarness } from '../use-crew-harness.js';
 import { buildMentionEvent, buildMessageEvent } from '../slack-event-builders.js';
@@ -41,7 +42,7 @@ describe('when the model fails mid-answer', () => {
 
     await waitForTurnEnd(harness, `C111-${threadTs}`);
     const stored = await storedTurnsOf(harness.redis!, 'C111', threadTs);
-    expect(stored.map((turn) => [turn.role, turn.text, turn.status])).toEqual([
+    expect(stored.map((turn) => [turn.role, textOf(turn.content), turn.status])).toEqual([
       ['user', 'how do we publish events reliably?', undefined],
       ['assistant', partial, 'interrupted'],
     ]);
@@ -56,7 +57,7 @@ describe('when the model fails mid-answer', () => {
     expect(harness.anthropic.requests).toHaveLength(1);
     await waitForTurnEnd(harness, `C111-${threadTs}`);
     const stored = await storedTurnsOf(harness.redis!, 'C111', threadTs);
-    expect(stored.at(-1)).toMatchObject({ role: 'assistant', text: partial, status: 'interrupted' });
+    expect(stored.at(-1)).toMatchObject({ role: 'assistant', content: [{ type: 'text', text: partial }], status: 'interrupted' });
   });
 
   it('Retry asks the same question again in the thread, once per button, with the interrupted answer marked in the history', async () => {

@@ -1,3 +1,4 @@
+import { textOf } from '../../../src/core/model/content-block.js';
 import { describe, expect, it } from 'vitest';
 import { useCrewHarness } from '../use-crew-harness.js';
 import { buildMentionEvent, buildMessageEvent } from '../slack-event-builders.js';
@@ -58,7 +59,7 @@ describe('when the model API rejects the request', () => {
     await waitForTurnEnd(harness, `C111-${followUp.event.ts}`);
     const stored = await storedTurnsOf(harness.redis!, 'C111', event.event.ts);
     expect(stored.map((turn) => turn.role)).toEqual(['user', 'assistant']);
-    expect(stored[0]?.text.endsWith('second, working')).toBe(true);
-    expect(stored[1]).toMatchObject({ text: 'Working again.', status: 'complete' });
+    expect(textOf(stored[0]!.content).endsWith('second, working')).toBe(true);
+    expect(stored[1]).toMatchObject({ content: [{ type: 'text', text: 'Working again.' }], status: 'complete' });
   });
 });

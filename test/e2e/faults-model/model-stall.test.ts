@@ -1,3 +1,4 @@
+import { textOf } from '../../../src/core/model/content-block.js';
 import { describe, expect, it } from 'vitest';
 import { useCrewHarness } from '../use-crew-harness.js';
 import { buildMentionEvent } from '../slack-event-builders.js';
@@ -29,7 +30,7 @@ describe('when the model stalls', () => {
 
     await waitForTurnEnd(harness, `C111-${event.event.ts}`);
     const stored = await storedTurnsOf(harness.redis!, 'C111', event.event.ts);
-    expect(stored.map((turn) => [turn.role, turn.text, turn.status])).toEqual([
+    expect(stored.map((turn) => [turn.role, textOf(turn.content), turn.status])).toEqual([
       ['user', 'how do we shard?', undefined],
       ['assistant', partial, 'interrupted'],
     ]);

@@ -59,7 +59,7 @@ describe('over-long answers', () => {
     expect(Math.max(...markdownSentPerCall())).toBeLessThanOrEqual(12_000);
 
     const stored = await storedTurnsOf(harness.redis!, 'C111', event.event.ts);
-    expect(stored.at(-1)).toMatchObject({ text, status: 'complete' });
+    expect(stored.at(-1)).toMatchObject({ content: [{ type: 'text', text }], status: 'complete' });
   });
 
   it('closes and reopens a code block that alone is longer than a message, keeping every message balanced', async () => {

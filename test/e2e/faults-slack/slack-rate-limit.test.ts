@@ -45,6 +45,6 @@ describe('when Slack rate-limits an answer', () => {
 
     await waitForTurnEnd(harness, `C111-${slow.event.ts}`);
     const stored = await storedTurnsOf(harness.redis!, 'C111', slow.event.ts);
-    expect(stored.at(-1)).toMatchObject({ role: 'assistant', text: slowText, status: 'complete' });
+    expect(stored.at(-1)).toMatchObject({ role: 'assistant', content: [{ type: 'text', text: slowText }], status: 'complete' });
   });
 });

@@ -76,7 +76,7 @@ describe('when Slack refuses the answer', () => {
     expect(harness.slack.messagesIn('U222').at(-1)?.text).toContain('<#C407>');
     expect(refusalLog('not_in_channel', 'C407', turnId)).toMatchObject({ method: 'chat.appendStream' });
     const stored = await storedTurnsOf(harness.redis!, 'C407', event.event.ts);
-    expect(stored.at(-1)).toMatchObject({ role: 'assistant', text: partial!.text, status: 'interrupted' });
+    expect(stored.at(-1)).toMatchObject({ role: 'assistant', content: [{ type: 'text', text: partial!.text }], status: 'interrupted' });
     // The model request was cut off too: nobody could see the rest.
     await harness.slack.waitFor(() => harness.anthropic.requests.at(-1)?.outcome === 'client_aborted');
     expect((harness.anthropic.requests.at(-1)?.text ?? '').length).toBeLessThan(text.length);

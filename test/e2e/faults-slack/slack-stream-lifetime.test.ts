@@ -52,7 +52,7 @@ describe('long-lived answers in Slack', () => {
     expect(messages.every((message) => message.threadTs === event.event.ts && !message.isStreaming)).toBe(true);
     expect(messages.map((message) => message.text).join('')).toBe(text);
     const stored = await storedTurnsOf(harness.redis!, 'C111', event.event.ts);
-    expect(stored.at(-1)).toMatchObject({ role: 'assistant', text, status: 'complete' });
+    expect(stored.at(-1)).toMatchObject({ role: 'assistant', content: [{ type: 'text', text }], status: 'complete' });
   });
 
   it('rotates to a new message before Slack would expire it (STREAM_ROTATE_AFTER_MS), at paragraph breaks', async () => {
@@ -98,6 +98,6 @@ describe('long-lived answers in Slack', () => {
     expect(refused).toHaveLength(1);
 
     const stored = await storedTurnsOf(harness.redis!, 'C111', event.event.ts);
-    expect(stored.at(-1)).toMatchObject({ role: 'assistant', text: stopped!.text, status: 'interrupted' });
+    expect(stored.at(-1)).toMatchObject({ role: 'assistant', content: [{ type: 'text', text: stopped!.text }], status: 'interrupted' });
   });
 });

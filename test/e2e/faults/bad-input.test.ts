@@ -1,3 +1,4 @@
+import { textOf } from '../../../src/core/model/content-block.js';
 import { describe, expect, it } from 'vitest';
 import { useCrewHarness } from '../use-crew-harness.js';
 import { buildMentionEvent, buildMessageEvent } from '../slack-event-builders.js';
@@ -50,7 +51,7 @@ describe('bad input', () => {
     const note = await harness.slack.waitFor(() => harness.slack.ephemeralsFor('U222')[0]);
     expect(note.text).toBe('Your message was 45,000 characters long; I read the first 20,000.');
     const [question] = await waitForStoredTurns(harness.redis!, { channelId: 'C111', threadTs: event.event.ts }, 2);
-    expect(question?.text).toBe(sent);
+    expect(textOf(question!.content)).toBe(sent);
   });
 
   it('replies to a file shared without text that files cannot be read yet, without calling the model', async () => {
@@ -94,8 +95,8 @@ describe('bad input', () => {
     expect(Buffer.from(sent, 'utf8').equals(Buffer.from(question, 'utf8'))).toBe(true);
     expect(answer?.text).toBe(answerText);
     const stored = await waitForStoredTurns(harness.redis!, { channelId: 'C111', threadTs: event.event.ts }, 2);
-    expect(stored.map((turn) => turn.text)).toEqual([question, answerText]);
-    expect(Buffer.from(stored[0]!.text, 'utf8').equals(Buffer.from(question, 'utf8'))).toBe(true);
+    expect(stored.map((turn) => textOf(turn.content))).toEqual([question, answerText]);
+    expect(Buffer.from(textOf(stored[0]!.content), 'utf8').equals(Buffer.from(question, 'utf8'))).toBe(true);
   });
 
   it('renders Slack markup readably for the model: channels, links, people, broadcasts', async () => {

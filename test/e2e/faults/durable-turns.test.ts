@@ -1,3 +1,4 @@
+import { textOf } from '../../../src/core/model/content-block.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropicApi, type FakeAnthropicApi } from '../../fakes/fake-anthropic-api.js';
 import { startFakeSlackApi, type FakeSlackApi } from '../../fakes/fake-slack-api.js';
@@ -72,7 +73,7 @@ describe('durable turns across kill -9', () => {
 
     // History: exactly one question/answer pair, with the complete answer.
     const stored = await waitForStoredTurns(redis, { channelId: 'C111', threadTs: event.event.ts }, 2);
-    expect(stored.map((turn) => [turn.role, turn.text, turn.status])).toEqual([
+    expect(stored.map((turn) => [turn.role, textOf(turn.content), turn.status])).toEqual([
       ['user', 'how do we make refunds safe?', undefined],
       ['assistant', fullAnswer, 'complete'],
     ]);

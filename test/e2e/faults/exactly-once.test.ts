@@ -1,3 +1,4 @@
+import { textOf } from '../../../src/core/model/content-block.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCrewHarness, type CrewHarness } from '../crew-harness.js';
 import { buildMentionEvent, buildMessageEvent } from '../slack-event-builders.js';
@@ -42,7 +43,7 @@ describe('exactly one answer per question', () => {
     expect(replicaA.slack.callsTo('chat.startStream')).toHaveLength(1);
     expect(requestsAsking(replicaA.anthropic, 'how do we publish events reliably?')).toHaveLength(1);
     const stored = await waitForStoredTurns(replicaA.redis!, { channelId: 'C111', threadTs: event.event.ts }, 2);
-    expect(stored.map((turn) => [turn.role, turn.text])).toEqual([
+    expect(stored.map((turn) => [turn.role, textOf(turn.content)])).toEqual([
       ['user', 'how do we publish events reliably?'],
       ['assistant', 'Use an outbox table.'],
     ]);
@@ -75,7 +76,7 @@ describe('exactly one answer per question', () => {
     ]);
     expect(requestsAsking(replicaA.anthropic, 'and reporting?')).toHaveLength(1);
     const stored = await waitForStoredTurns(replicaA.redis!, { channelId: 'C111', threadTs: first.event.ts }, 4);
-    expect(stored.filter((turn) => turn.role === 'user').map((turn) => turn.text)).toEqual(['multi-currency balances?', 'and reporting?']);
+    expect(stored.filter((turn) => turn.role === 'user').map((turn) => textOf(turn.content))).toEqual(['multi-currency balances?', 'and reporting?']);
   });
 
   it('answers once when two replicas sharing one Redis both get the same event and its message.channels twin', async () => {
@@ -106,6 +107,6 @@ describe('exactly one answer per question', () => {
     const queuedBy = [...replicaA.logs, ...replicaB.logs].filter((line) => line.msg === 'question queued' && line.thread === opener.event.ts);
     expect(queuedBy).toHaveLength(2); // the opener and the follow-up, each queued by exactly one replica
     const stored = await waitForStoredTurns(replicaA.redis!, { channelId: 'C111', threadTs: opener.event.ts }, 4);
-    expect(stored.map((turn) => turn.text)).toEqual(['should we split the monolith?', 'First opener.', 'where do we cut first?', 'Split along payments first.']);
+    expect(stored.map((turn) => textOf(turn.content))).toEqual(['should we split the monolith?', 'First opener.', 'where do we cut first?', 'Split along payments first.']);
   });
 });

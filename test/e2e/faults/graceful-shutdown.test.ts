@@ -1,3 +1,4 @@
+import { textOf } from '../../../src/core/model/content-block.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropicApi, type FakeAnthropicApi } from '../../fakes/fake-anthropic-api.js';
 import { startFakeSlackApi, type FakeSlackApi } from '../../fakes/fake-slack-api.js';
@@ -72,7 +73,7 @@ describe('graceful shutdown on SIGTERM', () => {
     expect(messages.at(-1)).toBe('exiting');
     expect(crew.logs.filter((line) => line.level === 'error')).toEqual([]);
     const stored = await waitForStoredTurns(redis, { channelId: 'C111', threadTs: event.event.ts }, 2);
-    expect(stored.map((turn) => [turn.role, turn.text, turn.status])).toEqual([
+    expect(stored.map((turn) => [turn.role, textOf(turn.content), turn.status])).toEqual([
       ['user', 'how do we keep read models fresh?', undefined],
       ['assistant', answer, 'complete'],
     ]);
@@ -115,7 +116,7 @@ describe('graceful shutdown on SIGTERM', () => {
     expect(rerun.attempt).toBe(2);
     expect(requestsAsking(anthropic, 'how should we shard tenants?')).toHaveLength(2);
     const stored = await waitForStoredTurns(redis, { channelId: 'C111', threadTs: event.event.ts }, 2);
-    expect(stored.map((turn) => [turn.role, turn.text, turn.status])).toEqual([
+    expect(stored.map((turn) => [turn.role, textOf(turn.content), turn.status])).toEqual([
       ['user', 'how should we shard tenants?', undefined],
       ['assistant', fullAnswer, 'complete'],
     ]);

@@ -109,8 +109,8 @@ describe('Redis failures', () => {
     const [afterAnswer] = await waitForFinishedReplies(harness.slack, 'C111', after.event.ts, 1, 10_000);
     expect(afterAnswer?.text).toBe('After the outage.');
     expect(await waitForStoredTurns(harness.redis!, { channelId: 'C111', threadTs: question.event.ts }, 2)).toMatchObject([
-      { role: 'user', text: 'what about backups?' },
-      { role: 'assistant', text: 'Snapshots plus AOF.', status: 'complete' },
+      { role: 'user', content: [{ type: 'text', text: 'what about backups?' }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'Snapshots plus AOF.' }], status: 'complete' },
     ]);
     const metrics = await (await fetch(`http://127.0.0.1:${harness.crew.port}/metrics`)).text();
     expect(metrics).toMatch(/crew_questions_refused_total\{reason="store_unavailable"\} 1/);
