@@ -59,6 +59,16 @@ export interface ThreadHistoryReader {
   readEarlierMessages(key: ThreadKey, beforeTs: string): Promise<EarlierThreadMessages>;
 }
 
+/**
+ * Display names of chat users, so the model reads who said what. Implementations cache and
+ * bound their lookups; a name that cannot be had (unknown user, rate limit, outage) is
+ * `undefined` — never an error — and the caller falls back to the id.
+ */
+export interface UserDirectory {
+  /** The user's display name in the workspace, or undefined when it cannot be had. */
+  displayNameOf(teamId: string, userId: string): Promise<string | undefined>;
+}
+
 /** Outcome of {@link DeliveryGuard.claimAll}. */
 export type ClaimAllResult = { claimed: true } | { claimed: false; alreadyClaimedId: string };
 
