@@ -11,6 +11,7 @@ import { registerCrewCommand } from './adapters/slack/listeners/register-crew-co
 import { registerEventListeners } from './adapters/slack/listeners/register-event-listeners.js';
 import { createSlackReplySink } from './adapters/slack/slack-reply-sink.js';
 import { createSlackThreadReader } from './adapters/slack/slack-thread-reader.js';
+import { createSlackUserDirectory } from './adapters/slack/slack-user-directory.js';
 import { toTurnSettings, type Config } from './config/load-config.js';
 import type { AgentRegistry } from './core/agents/agent-registry.js';
 import { createQuestionHandler } from './core/conversation/create-question-handler.js';
@@ -115,6 +116,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     logger,
     observer: metrics.observer,
     threadReader: createSlackThreadReader({ client: slack.client, logger }),
+    userDirectory: createSlackUserDirectory({ client: slack.client, logger }),
     settings: toTurnSettings(config),
   });
   const intake = createQuestionIntake({ guard: backend.guard, queue: backend.queue, logger });

@@ -8,8 +8,10 @@ import { describeErrorForUser } from '../reply/describe-error-for-user.js';
 import { buildModelMessages } from './build-model-messages.js';
 import { calibrateTokenEstimator } from './estimate-tokens.js';
 import { modelContextWindow } from './model-context-window.js';
-import type { Clock, ConversationStore, Logger, ThreadHistoryReader } from './ports.js';
+import { attributeTurnQuestion } from './attribute-turn-question.js';
+import type { Clock, ConversationStore, Logger, ThreadHistoryReader, UserDirectory } from './ports.js';
 import { seedFirstQuestion } from './seed-first-question.js';
+import { withUntrustedMaterialRule } from './untrusted-material-rule.js';
 import { labelQueueInterruption } from './label-queue-interruption.js';
 import { streamAnswer, type AnswerOutcome } from './stream-answer.js';
 import type { StoredTurn } from './thread-state.js';
@@ -38,6 +40,8 @@ export interface TurnRunnerOptions {
   observer?: TurnObserver;
   /** Reads a platform thread's earlier messages once, when the crew is first called into it mid-conversation. */
   threadReader?: ThreadHistoryReader;
+  /** Display names, so the model reads who said what; without one, people are shown by id. */
+  userDirectory?: UserDirectory;
   settings: TurnSettings;
 }
 
@@ -94,18 +98,22 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     }
 
     const thread = await threadRead;
-    const system = agent.prompt;
+    const system = withUntrustedMaterialRule(agent.prompt);
     const history = thread?.turns ?? [];
     const modelId = resolveModelId(agent.model, { defaultModel: settings.defaultModel, aliases: settings.modelAliases });
     // A first question in a thread that already had a conversation carries that conversation (read once).
-    const question = await seedFirstQuestion({
+    const seeded = await seedFirstQuestion({
       reader: options.threadReader,
       key,
       question: job.text,
       messageTs: job.messageTs,
       hasHistory: history.length > 0,
       logger: turnLogger,
+      askerId: job.userId,
+      directory: options.userDirectory,
     });
+    // In a thread with several people the question names its author (stored as sent: never re-rendered).
+    const question = await attributeTurnQuestion({ directory: options.userDirectory, teamId: job.teamId, userId: job.userId, text: seeded, history });
     const estimator = calibrateTokenEstimator(history);
     const built = buildModelMessages(history, question, {
       inputTokenBudget: settings.historyTokenBudget,
