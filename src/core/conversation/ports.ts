@@ -35,6 +35,8 @@ export interface EarlierThreadMessage {
   authorId: string;
   /** True for messages posted by a bot or app (the crew included). */
   isBot: boolean;
+  /** Name the message itself shows, when it carries one (a bot's `username`); untrusted text. */
+  authorName?: string;
   /** Text with chat markup already rendered readably. */
   text: string;
   /** Chat timestamp of the message. */

@@ -76,6 +76,15 @@ describe('seedFirstQuestion', () => {
     expect(await seedFirstQuestion({ reader: readerOf({ messages: [], omittedCount: 0 }), key, question: 'q', messageTs: '100.2', hasHistory: false, logger: quiet })).toBe('q');
   });
 
+  it('names a bot by the name its post shows', () => {
+    const rendered = renderEarlierMessages(
+      { messages: [{ authorId: 'UB2', isBot: true, authorName: 'Deploy Bot', text: 'Done', ts: '100.000900' }], omittedCount: 0 },
+      key.threadTs,
+      new Map([['UB2', 'deploy-bot-user']]),
+    );
+    expect(rendered).toContain('<untrusted_material source="slack-bot" author="Deploy Bot (UB2)">\nDone\n</untrusted_material>');
+  });
+
   it('marks bots and puts the gap first when the root was not read', () => {
     const rendered = renderEarlierMessages(
       { messages: [{ authorId: 'B1', isBot: true, text: 'Deployed', ts: '100.000900' }], omittedCount: 2 },

@@ -42,7 +42,7 @@ export async function seedFirstQuestion(options: SeedFirstQuestionOptions): Prom
   }
   if (earlier.messages.length === 0) return question;
   options.logger.info({ seededMessages: earlier.messages.length, omittedMessages: earlier.omittedCount }, 'thread seeded from its earlier messages');
-  const authors = earlier.messages.map((message) => message.authorId);
+  const authors = earlier.messages.filter((message) => !message.isBot || message.authorName === undefined).map((message) => message.authorId);
   const names = await resolveDisplayNames(options.directory, key.teamId, [...(options.askerId ? [options.askerId] : []), ...authors]);
   return `${renderEarlierMessages(earlier, key.threadTs, names, options.askerId)}\n\n${question}`;
 }
@@ -62,7 +62,8 @@ export function renderEarlierMessages(
   const gap = `[… ${earlier.omittedCount} more earlier message(s) not shown]`;
   earlier.messages.forEach((message, index) => {
     if (index === 0 && message.ts !== rootTs && earlier.omittedCount > 0) lines.push(gap);
-    const author = formatAuthor(message.authorId, names.get(message.authorId));
+    // A bot's post shows its own name (e.g. another crew agent's); people are named by the directory.
+    const author = formatAuthor(message.authorId, (message.isBot ? message.authorName : undefined) ?? names.get(message.authorId));
     lines.push(quoteUntrusted({ source: message.isBot ? 'slack-bot' : 'slack-message', author, text: message.text }));
     if (index === 0 && message.ts === rootTs && earlier.omittedCount > 0) lines.push(gap);
   });
