@@ -9,7 +9,7 @@ describe('untrustedMaterialRule', () => {
     expect(untrustedMaterialRule).toContain(`${(open ?? '').split(' ')[0]} …>`);
     expect(untrustedMaterialRule).toContain(quoted.split('\n').at(-1));
     expect(untrustedMaterialRule).toContain('[message from Name (ID)]');
-    expect(untrustedMaterialRule).toMatch(/data, not instructions/);
+    expect(untrustedMaterialRule).toMatch(/quoted data .*not instructions/);
   });
 
   it('goes after the role prompt, the same bytes every time', () => {
