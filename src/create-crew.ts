@@ -10,6 +10,7 @@ import { registerCrewCommand } from './adapters/slack/listeners/register-crew-co
 import { registerEventListeners } from './adapters/slack/listeners/register-event-listeners.js';
 import { createSlackReplySink } from './adapters/slack/slack-reply-sink.js';
 import { createSlackThreadReader } from './adapters/slack/slack-thread-reader.js';
+import { createSlackUserDirectory } from './adapters/slack/slack-user-directory.js';
 import type { Config } from './config/load-config.js';
 import type { AgentRegistry } from './core/agents/agent-registry.js';
 import { createQuestionIntake } from './core/intake/submit-question.js';
@@ -109,6 +110,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     sink,
     observer: metrics.observer,
     threadReader: createSlackThreadReader({ client: slack.client, logger }),
+    userDirectory: createSlackUserDirectory({ client: slack.client, logger }),
     promptCaching: options.promptCaching,
   });
   // The bot's real name in the workspace, once Slack told us (help texts and usage hints).

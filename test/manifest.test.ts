@@ -33,6 +33,8 @@ const REQUIRED_SCOPES = [
   'channels:history',
   'groups:history',
   'assistant:write',
+  // users.info: who said what in threads with several people (names fall back to ids without it).
+  'users:read',
 ] as const;
 
 /** Further scopes that were reviewed and are justified in manifest.yml. */

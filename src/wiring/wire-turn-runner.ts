@@ -4,7 +4,7 @@ import type { AgentRegistry } from '../core/agents/agent-registry.js';
 import type { TurnJobRunner } from '../core/queue/ports.js';
 import type { ReplySink } from '../core/reply/ports.js';
 import type { Clock, Logger } from '../core/shared/ports.js';
-import type { ConversationStore, ThreadHistoryReader } from '../core/thread/ports.js';
+import type { ConversationStore, ThreadHistoryReader, UserDirectory } from '../core/thread/ports.js';
 import { createTurnRunner } from '../core/turn/create-turn-runner.js';
 import type { TurnObserver } from '../core/turn/ports.js';
 
@@ -18,6 +18,8 @@ export interface TurnRunnerWiring {
   sink: ReplySink;
   observer?: TurnObserver;
   threadReader?: ThreadHistoryReader;
+  /** Display names (who said what); without one, people are shown by id. */
+  userDirectory?: UserDirectory;
   /** Internal (benchmark only): prompt-cache breakpoints on model requests; default true. */
   promptCaching?: boolean;
 }
@@ -39,6 +41,7 @@ export function wireTurnRunner(wiring: TurnRunnerWiring): TurnJobRunner {
     logger: wiring.logger,
     observer: wiring.observer,
     threadReader: wiring.threadReader,
+    userDirectory: wiring.userDirectory,
     settings: toTurnSettings(config),
   });
 }

@@ -32,17 +32,17 @@ describe('Slack thread reader (conversations.replies, bounded)', () => {
     const [rootTs = '', , , questionTs = ''] = slack.seedThread('C111', '1600000000.000100', [
       { user: 'U1', text: 'Our refunds job is timing out &amp; retrying <@U2>' },
       { user: 'U2', text: 'See <https://example.com/runbook|the runbook>' },
-      { botId: 'BOTHER', user: 'UOTHERBOT', text: 'Deploy finished' },
+      { botId: 'BOTHER', user: 'UOTHERBOT', username: 'Deploy Bot', text: 'Deploy finished' },
       { user: 'U1', text: '<@UBOT> what should we change?' },
       { user: 'U3', text: 'later message' },
     ]);
     const reader = createSlackThreadReader({ client, logger: quiet });
     const earlier = await reader.readEarlierMessages(key(rootTs), questionTs);
 
-    expect(earlier.messages.map((message) => [message.authorId, message.isBot, message.text])).toEqual([
-      ['U1', false, 'Our refunds job is timing out & retrying @U2'],
-      ['U2', false, 'See the runbook (https://example.com/runbook)'],
-      ['UOTHERBOT', true, 'Deploy finished'],
+    expect(earlier.messages.map((message) => [message.authorId, message.isBot, message.text, message.authorName])).toEqual([
+      ['U1', false, 'Our refunds job is timing out & retrying @U2', undefined],
+      ['U2', false, 'See the runbook (https://example.com/runbook)', undefined],
+      ['UOTHERBOT', true, 'Deploy finished', 'Deploy Bot'],
     ]);
     expect(earlier.omittedCount).toBe(0);
     expect(slack.callsTo('conversations.replies')).toHaveLength(1);

@@ -63,6 +63,8 @@ function breakpointCount(body: SentBody): number {
 describe('thread memory: seeding from Slack once', () => {
   it('reads an existing human thread once when first called into it, and keeps that context for later turns', async () => {
     const rootTs = nextTs();
+    harness.slack.setUser('U301', { displayName: 'Alice' });
+    harness.slack.setUser('U302', { displayName: 'Bob' });
     harness.slack.seedThread('C111', rootTs, [
       { user: 'U301', text: 'Checkout p99 jumped to 2 s after <https://example.com/pr/42|PR 42>' },
       { user: 'U302', text: 'It is the new &lt;inventory&gt; call, I think' },
@@ -75,10 +77,12 @@ describe('thread memory: seeding from Slack once', () => {
 
     const seeded = firstUserText(harness.anthropic.requests[0]);
     expect(seeded).toContain('[Earlier messages in this thread');
-    expect(seeded).toContain('@U301: Checkout p99 jumped to 2 s after PR 42 (https://example.com/pr/42)');
-    expect(seeded).toContain('@U302: It is the new <inventory> call, I think');
-    expect(seeded).toContain('@U301: We retry it 5 times…');
-    expect(seeded.endsWith('what should we do?')).toBe(true);
+    // Each earlier message quoted with its author's display name (users.info).
+    const quoted = (author: string, text: string) => `<untrusted_material source="slack-message" author="${author}">\n${text}\n</untrusted_material>`;
+    expect(seeded).toContain(quoted('Alice (U301)', 'Checkout p99 jumped to 2 s after PR 42 (https://example.com/pr/42)'));
+    expect(seeded).toContain(quoted('Bob (U302)', 'It is the new <inventory> call, I think'));
+    expect(seeded).toContain(quoted('Alice (U301)', 'We retry it 5 times…'));
+    expect(seeded.endsWith('The question to you follows, from Alice (U301).]\n\nwhat should we do?')).toBe(true);
 
     harness.anthropic.enqueueReply({ text: 'Two retries with jitter at most.' });
     await harness.postEvent(buildMessageEvent({ channelType: 'channel', text: 'how many retries then?', threadTs: rootTs, user: 'U302' }));
@@ -190,7 +194,8 @@ describe('thread memory: token budget', () => {
       expect(userTexts.filter((text) => text.includes('were left out to fit the context budget'))).toHaveLength(1);
       expect(userTexts.some((text) => text.includes('follow-up 2:'))).toBe(false);
       expect(userTexts.at(-2)).toContain('follow-up 9:');
-      expect(userTexts.at(-1)).toBe('follow-up 10: and then?');
+      // Several people asked: the latest question names its author (see attribution.test.ts).
+      expect(userTexts.at(-1)).toBe('[message from u3410 (U3410)]\nfollow-up 10: and then?');
       const usage = small.anthropic.requests.at(-1)?.usage;
       expect((usage?.input_tokens ?? 0) + (usage?.cache_creation_input_tokens ?? 0) + (usage?.cache_read_input_tokens ?? 0)).toBeLessThanOrEqual(2600);
       expect(small.logs.some((line) => line.msg === 'history trimmed to budget')).toBe(true);

@@ -200,6 +200,34 @@ describe('fake Slack Web API', () => {
     expect(api.responsesTo('cmd-1')).toMatchObject([{ body: { text: 'done' } }]);
   });
 
+  it('answers users.info in the documented shape, with user_not_found for unknown users', async () => {
+    api.setUser('U301', { name: 'alice', realName: 'Alice Liddell', displayName: 'Alice' });
+    api.setUser('U302', { name: 'bob', realName: 'Bob Builder', displayName: '' });
+    api.setUser('U999', null);
+    const web = client();
+    const alice = await web.users.info({ user: 'U301' });
+    expect(alice).toMatchObject({
+      ok: true,
+      user: {
+        id: 'U301',
+        team_id: 'T111',
+        name: 'alice',
+        deleted: false,
+        real_name: 'Alice Liddell',
+        is_bot: false,
+        profile: { display_name: 'Alice', display_name_normalized: 'Alice', real_name: 'Alice Liddell', team: 'T111' },
+      },
+    });
+    // A person who never set a display name: Slack sends it empty.
+    expect((await web.users.info({ user: 'U302' })).user?.profile?.display_name).toBe('');
+    expect((await web.users.info({ user: 'UBOT' })).user).toMatchObject({ is_bot: true, profile: { bot_id: 'BBOT' } });
+    expect((await platformError(web.users.info({ user: 'U999' }))).data.error).toBe('user_not_found');
+    expect((await platformError(web.users.info({ user: 'B123' }))).data.error).toBe('user_not_found');
+    expect((await platformError(web.apiCall('users.info', {}))).data.error).toBe('invalid_arguments');
+    api.reset();
+    expect((await web.users.info({ user: 'U999' })).user?.profile?.display_name).toBe('u999');
+  });
+
   it('waitFor resolves with the value and dumps recent calls on timeout', async () => {
     await client().chat.postMessage({ channel: 'C1', text: 'hi' });
     expect(await api.waitFor(() => api.messagesIn('C1')[0])).toMatchObject({ text: 'hi' });

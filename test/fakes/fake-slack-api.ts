@@ -5,11 +5,13 @@ import type { SlackIdentity, SlackMethodContext } from './fake-slack-args.js';
 import { decodeSlackRequest, readBody, sendJson } from './fake-slack-http.js';
 import { fakeSlackMethods } from './fake-slack-methods.js';
 import { FakeSlackThreads } from './fake-slack-threads.js';
+import { FakeSlackUsers } from './fake-slack-users.js';
 import type {
   EphemeralMessage,
   FakeSlackApiOptions,
   FakeSlackCall,
   FakeSlackFault,
+  FakeSlackUser,
   SeedMessage,
   SendSocketEventOptions,
   SlackResult,
@@ -45,7 +47,7 @@ export interface FakeSlackApi {
   readonly socketEnvelopes: SocketEnvelopeRecord[];
   /** Stops the server (disconnect Socket Mode clients first, or they will try to reconnect). */
   close(): Promise<void>;
-  /** Forgets calls, envelopes, faults, messages, ephemerals, statuses, responses, membership changes and latency. */
+  /** Forgets calls, envelopes, faults, messages, ephemerals, statuses, responses, membership changes, users set and latency. */
   reset(): void;
   /** Answers the next `times` calls of `method` (or `'*'` for any method) with `fault`. */
   failNext(method: string, fault: FakeSlackFault, times?: number): void;
@@ -58,6 +60,8 @@ export interface FakeSlackApi {
   threadText(channel: string, threadTs: string): string;
   ephemeralsFor(user: string): EphemeralMessage[];
   statusHistory(channel: string, threadTs: string): StatusChange[];
+  /** Sets what `users.info` answers for `id` (`null`: `user_not_found`); forgotten on `reset`. */
+  setUser(id: string, user: FakeSlackUser | null): void;
   /** Seeds a thread; `messages[0]` is the root (ts `rootTs`). Returns the messages' ts. */
   seedThread(channel: string, rootTs: string, messages: SeedMessage[]): string[];
   /** Seeds one message (a thread reply when `threadTs` is set). Returns its ts. */
@@ -102,6 +106,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     appId: options.appId ?? 'A111',
   };
   const threads = new FakeSlackThreads();
+  const users = new FakeSlackUsers(options.users);
   const calls: FakeSlackCall[] = [];
   const faults = new Map<string, FakeSlackFault[]>();
   const responses = new Map<string, ResponseUrlPost[]>();
@@ -127,6 +132,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     isUnknownChannel: (channel) => (options.unknownChannels ?? []).includes(channel),
     isBotMember: (channel) => !notIn.has(channel),
     issueSocketUrl: () => socket.issueUrl(origin.replace(/^http/, 'ws')),
+    userOf: (id) => users.userOf(id),
   };
 
   function authError(method: string, token: string | undefined): string | undefined {
@@ -230,6 +236,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       faults.clear();
       responses.clear();
       threads.clear();
+      users.clear();
       notIn = new Set(options.notInChannels ?? []);
       latencyMs = options.latencyMs ?? 0;
     },
@@ -251,6 +258,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
         .join('\n'),
     ephemeralsFor: (user) => threads.ephemeralsFor(user),
     statusHistory: (channel, threadTs) => threads.statusHistory(channel, threadTs),
+    setUser: (id, user) => users.setUser(id, user),
     seedThread: (channel, rootTs, messages) => threads.seedThread(channel, rootTs, messages),
     seedMessage: (channel, message) =>
       threads.seed(channel, { ...message, ts: message.ts ?? threads.nextTs() }).ts,

@@ -1,5 +1,5 @@
 import type { FakeSlackThreads } from './fake-slack-threads.js';
-import type { FakeSlackApiOptions, SlackArgs, SlackResult } from './fake-slack-types.js';
+import type { FakeSlackApiOptions, FakeSlackUser, SlackArgs, SlackResult } from './fake-slack-types.js';
 
 /** Slack's limit on `markdown_text` (and streamed markdown per call). */
 export const MARKDOWN_TEXT_LIMIT = 12_000;
@@ -31,6 +31,8 @@ export interface SlackMethodContext {
   isBotMember(channel: string): boolean;
   /** Issues a fresh Socket Mode URL (for `apps.connections.open`). */
   issueSocketUrl(): string;
+  /** A configured member (`null`: no such user), or undefined when the id was not configured. */
+  userOf(id: string): FakeSlackUser | null | undefined;
 }
 
 /** A Web API method implementation: decoded args in, response body out. */

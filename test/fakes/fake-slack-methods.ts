@@ -2,6 +2,7 @@ import { checkChannel, fail, requireArgs, str } from './fake-slack-args.js';
 import type { SlackMethodHandler } from './fake-slack-args.js';
 import { fakeSlackChatMethods } from './fake-slack-chat-methods.js';
 import { fakeSlackStreamMethods } from './fake-slack-stream-methods.js';
+import { usersInfo } from './fake-slack-users.js';
 
 const authTest: SlackMethodHandler = (_args, ctx) => ({
   ok: true,
@@ -44,30 +45,6 @@ const conversationsInfo: SlackMethodHandler = (args, ctx) => {
             is_private: isPrivate,
             is_member: ctx.isBotMember(id),
           }),
-    },
-  };
-};
-
-const usersInfo: SlackMethodHandler = (args, ctx) => {
-  const missing = requireArgs(args, ['user']);
-  if (missing) return missing;
-  const id = str(args, 'user') as string;
-  const configured = ctx.options.users?.[id];
-  const isBot = id === ctx.identity.botUserId || configured?.isBot === true;
-  if (!configured && !isBot && !/^[UW][A-Z0-9]+$/.test(id)) return fail('user_not_found');
-  const name = configured?.name ?? (isBot ? 'crew' : id.toLowerCase());
-  const realName = configured?.realName ?? (isBot ? 'Crew' : `User ${id}`);
-  return {
-    ok: true,
-    user: {
-      id,
-      team_id: ctx.identity.teamId,
-      name,
-      real_name: realName,
-      deleted: false,
-      is_bot: isBot,
-      tz: configured?.tz ?? 'UTC',
-      profile: { real_name: realName, display_name: name },
     },
   };
 };

@@ -38,8 +38,21 @@ export interface FakeSlackApiOptions {
   ackTimeoutMs?: number;
   /** When > 0 the socket server sends a WebSocket ping at this interval (default 0: never). */
   socketPingIntervalMs?: number;
-  /** Display data for `users.info`; unknown `U…`/`W…` ids get a generated profile. */
-  users?: Record<string, { name?: string; realName?: string; isBot?: boolean; tz?: string }>;
+  /** Members for `users.info` (`null`: answers `user_not_found`); other `U…`/`W…` ids get a generated profile. */
+  users?: Record<string, FakeSlackUser | null>;
+}
+
+/** A workspace member as `users.info` describes them. */
+export interface FakeSlackUser {
+  /** The handle (`user.name`); default the id in lower case. */
+  name?: string;
+  /** `real_name` (and `profile.real_name`); default `User <id>`. */
+  realName?: string;
+  /** `profile.display_name`; default the handle. `''` is a person who never set one, as is common in Slack. */
+  displayName?: string;
+  isBot?: boolean;
+  tz?: string;
+  deleted?: boolean;
 }
 
 /**

@@ -26,6 +26,7 @@ interface SlackReply {
   bot_id?: string;
   subtype?: string;
   text?: string;
+  username?: string;
 }
 
 interface RepliesPage {
@@ -97,7 +98,8 @@ export function createSlackThreadReader(options: SlackThreadReaderOptions): Thre
         const text = renderSlackMarkup(reply.text ?? '');
         if (text === '') continue;
         const isBot = reply.bot_id !== undefined || reply.subtype === 'bot_message';
-        spoken.push({ authorId: reply.user ?? reply.bot_id ?? 'unknown', isBot, text: cut(text, maxMessageChars), ts: reply.ts });
+        const authorName = isBot && reply.username ? { authorName: reply.username } : {};
+        spoken.push({ authorId: reply.user ?? reply.bot_id ?? 'unknown', isBot, ...authorName, text: cut(text, maxMessageChars), ts: reply.ts });
       }
       const head = spoken[0]?.ts === key.threadTs ? spoken.slice(0, 1) : [];
       let chars = head.reduce((sum, message) => sum + message.text.length, 0);

@@ -35,6 +35,8 @@ export interface EarlierThreadMessage {
   authorId: string;
   /** True for messages posted by a bot or app (the crew included). */
   isBot: boolean;
+  /** Name the message itself shows, when it carries one (a bot's `username`); untrusted text. */
+  authorName?: string;
   /** Text with chat markup already rendered readably. */
   text: string;
   /** Chat timestamp of the message. */
@@ -57,4 +59,14 @@ export interface EarlierThreadMessages {
 export interface ThreadHistoryReader {
   /** Messages of the thread posted before `beforeTs` (the question itself is excluded). */
   readEarlierMessages(key: ThreadKey, beforeTs: string): Promise<EarlierThreadMessages>;
+}
+
+/**
+ * Display names of chat users, so the model reads who said what. Implementations cache and
+ * bound their lookups; a name that cannot be had (unknown user, rate limit, outage) is
+ * `undefined` — never an error — and the caller falls back to the id.
+ */
+export interface UserDirectory {
+  /** The user's display name in the workspace, or undefined when it cannot be had. */
+  displayNameOf(teamId: string, userId: string): Promise<string | undefined>;
 }

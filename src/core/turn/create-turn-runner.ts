@@ -10,7 +10,7 @@ import type { TurnJobContext, TurnJobRunner } from '../queue/ports.js';
 import { describeErrorForUser } from '../reply/describe-error-for-user.js';
 import { replyStopOf, type Reply, type ReplySink, type ReplyTarget } from '../reply/ports.js';
 import type { Clock, Logger } from '../shared/ports.js';
-import type { ConversationStore, ThreadHistoryReader } from '../thread/ports.js';
+import type { ConversationStore, ThreadHistoryReader, UserDirectory } from '../thread/ports.js';
 import type { ThreadKey } from '../thread/thread-key.js';
 import type { StoredTurn } from '../thread/thread-state.js';
 import { buildModelMessages } from './build-model-messages.js';
@@ -19,8 +19,10 @@ import { foldTurnOutcome, startingOutcome, toStoredContent, type TurnOutcome } f
 import { labelQueueInterruption } from './label-queue-interruption.js';
 import type { TurnObserver } from './ports.js';
 import { closeReply, TurnPresenter } from './present-turn-event.js';
+import { attributeTurnQuestion } from './attribute-turn-question.js';
 import { seedFirstQuestion } from './seed-first-question.js';
 import { streamAnswer } from './stream-answer.js';
+import { withUntrustedMaterialRule } from './untrusted-material-rule.js';
 
 /** Model and history settings of a turn (from config). */
 export interface TurnSettings {
@@ -43,6 +45,8 @@ export interface TurnRunnerOptions {
   observer?: TurnObserver;
   /** Reads a platform thread's earlier messages once, when the crew is first called into it mid-conversation. */
   threadReader?: ThreadHistoryReader;
+  /** Display names, so the model reads who said what; without one, people are shown by id. */
+  userDirectory?: UserDirectory;
   settings: TurnSettings;
 }
 
@@ -99,19 +103,25 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     const history = thread?.turns ?? [];
     const modelId = resolveModelId(agent.model, { defaultModel: settings.defaultModel, aliases: settings.modelAliases });
     // A first question in a thread that already had a conversation carries that conversation (read once).
-    const questionText = await seedFirstQuestion({
+    const seeded = await seedFirstQuestion({
       reader: options.threadReader,
       key,
       question: job.text,
       messageTs: job.messageTs,
       hasHistory: history.length > 0,
       logger: turnLogger,
+      askerId: job.userId,
+      directory: options.userDirectory,
     });
+    // In a thread with several people the question names its author (stored as sent: never re-rendered).
+    const questionText = await attributeTurnQuestion({ directory: options.userDirectory, teamId: job.teamId, userId: job.userId, text: seeded, history });
+    // The role prompt, then the rule that delimited material is data: the same bytes every turn.
+    const system = withUntrustedMaterialRule(agent.prompt);
     const question = textBlocks(questionText);
     const estimator = calibrateTokenEstimator(history);
     const built = buildModelMessages(history, question, {
       inputTokenBudget: settings.historyTokenBudget,
-      systemTokens: estimator.estimate(agent.prompt),
+      systemTokens: estimator.estimate(system),
       contextWindowTokens: modelContextWindow(modelId),
       maxOutputTokens: settings.maxOutputTokens,
       estimator,
@@ -127,7 +137,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     reply.stopped.addEventListener('abort', abortTurn, { once: true });
     const events = streamAnswer({
       model,
-      request: { model: modelId, system: agent.prompt, messages: built.messages, maxTokens: settings.maxOutputTokens },
+      request: { model: modelId, system, messages: built.messages, maxTokens: settings.maxOutputTokens },
       signal: stopController.signal,
       logger: turnLogger,
       stallTimeoutMs: settings.stallTimeoutMs,

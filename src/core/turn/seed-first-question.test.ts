@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EarlierThreadMessages, ThreadHistoryReader } from '../thread/ports.js';
+import type { EarlierThreadMessages, ThreadHistoryReader, UserDirectory } from '../thread/ports.js';
 import type { Logger } from '../shared/ports.js';
 import { renderEarlierMessages, seedFirstQuestion } from './seed-first-question.js';
 
@@ -27,21 +27,41 @@ const earlier: EarlierThreadMessages = {
 };
 
 describe('seedFirstQuestion', () => {
-  it('puts the thread’s earlier messages in front of the first question, with who said what', async () => {
+  it('puts the thread’s earlier messages in front of the first question, each quoted with its author', async () => {
     const reader = readerOf(earlier);
     const text = await seedFirstQuestion({ reader, key, question: 'why?', messageTs: '100.000500', hasHistory: false, logger: quiet });
     expect(reader.calls).toEqual(['100.000500']);
     expect(text).toBe(
       [
         '[Earlier messages in this thread, before you were asked (oldest first):]',
-        '@U1: Refunds time out',
+        '<untrusted_material source="slack-message" author="U1">',
+        'Refunds time out',
+        '</untrusted_material>',
         '[… 4 more earlier message(s) not shown]',
-        '@U2: Since the deploy',
+        '<untrusted_material source="slack-message" author="U2">',
+        'Since the deploy',
+        '</untrusted_material>',
         '[End of earlier messages. The question to you follows.]',
         '',
         'why?',
       ].join('\n'),
     );
+  });
+
+  it('names authors and the asker from the directory (ids where it has no name), one lookup each', async () => {
+    const lookups: string[] = [];
+    const directory: UserDirectory = {
+      async displayNameOf(teamId, userId) {
+        lookups.push(`${teamId}:${userId}`);
+        return userId === 'U1' ? 'Alice' : undefined;
+      },
+    };
+    const withRepeat: EarlierThreadMessages = { messages: [...earlier.messages, { authorId: 'U1', isBot: false, text: 'Yes', ts: '100.000400' }], omittedCount: 0 };
+    const text = await seedFirstQuestion({ reader: readerOf(withRepeat), key, question: 'why?', messageTs: '100.000500', hasHistory: false, logger: quiet, askerId: 'U2', directory });
+    expect(text).toContain('<untrusted_material source="slack-message" author="Alice (U1)">\nRefunds time out\n</untrusted_material>');
+    expect(text).toContain('<untrusted_material source="slack-message" author="U2">\nSince the deploy\n</untrusted_material>');
+    expect(text).toContain('[End of earlier messages. The question to you follows, from U2.]\n\nwhy?');
+    expect(lookups).toEqual(['T1:U2', 'T1:U1']);
   });
 
   it('does not read the platform when the thread has history, or when the question started the thread', async () => {
@@ -57,11 +77,25 @@ describe('seedFirstQuestion', () => {
     expect(await seedFirstQuestion({ reader: readerOf({ messages: [], omittedCount: 0 }), key, question: 'q', messageTs: '100.2', hasHistory: false, logger: quiet })).toBe('q');
   });
 
+  it('names a bot by the name its post shows', () => {
+    const rendered = renderEarlierMessages(
+      { messages: [{ authorId: 'UB2', isBot: true, authorName: 'Deploy Bot', text: 'Done', ts: '100.000900' }], omittedCount: 0 },
+      key.threadTs,
+      new Map([['UB2', 'deploy-bot-user']]),
+    );
+    expect(rendered).toContain('<untrusted_material source="slack-bot" author="Deploy Bot (UB2)">\nDone\n</untrusted_material>');
+  });
+
   it('marks bots and puts the gap first when the root was not read', () => {
     const rendered = renderEarlierMessages(
       { messages: [{ authorId: 'B1', isBot: true, text: 'Deployed', ts: '100.000900' }], omittedCount: 2 },
       key.threadTs,
     );
-    expect(rendered.split('\n').slice(1, 3)).toEqual(['[… 2 more earlier message(s) not shown]', '@B1 (bot): Deployed']);
+    expect(rendered.split('\n').slice(1, 5)).toEqual([
+      '[… 2 more earlier message(s) not shown]',
+      '<untrusted_material source="slack-bot" author="B1">',
+      'Deployed',
+      '</untrusted_material>',
+    ]);
   });
 });

@@ -49,12 +49,14 @@ describe('ordered turns per thread', () => {
       slowAnswer,
       'partial refunds too?',
     ]);
-    expect(messageTextsOf(requestsAsking(harness.anthropic, 'and chargebacks?')[0])).toEqual([
+    // Asked by someone else, so it names its author (the fake's users.info names; see attribution.test.ts).
+    const chargebacks = '[message from u333 (U333); earlier messages without this header came from u222 (U222)]\nand chargebacks?';
+    expect(messageTextsOf(requestsAsking(harness.anthropic, chargebacks)[0])).toEqual([
       'how should we model refunds?',
       slowAnswer,
       'partial refunds too?',
       'Yes: one refund row per partial refund.',
-      'and chargebacks?',
+      chargebacks,
     ]);
     const stored = await waitForStoredTurns(harness.redis!, { channelId: 'C111', threadTs: first.event.ts }, 6);
     expect(stored.map((turn) => `${turn.role}:${turn.status ?? ''}`)).toEqual([
