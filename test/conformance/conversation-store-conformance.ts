@@ -298,6 +298,19 @@ export function describeConversationStoreConformance(
       expect((await store.getThread(key))!.turns[1]!.content).toEqual(content);
     });
 
+    it('ignores an exchange whose turn id is already stored (a re-run storing it again), also with other text', async () => {
+      const { store } = await setUp();
+      const key = createThreadKey();
+      await store.bindAgent(key, 'agent', 1);
+      await store.appendTurns(key, createPair('t1'));
+      await store.appendTurns(key, createPair('t2'));
+      const [question, answer] = createPair('t1');
+      await store.appendTurns(key, [question!, { ...answer!, content: [{ type: 'text', text: 'a second answer to the same question' }] }]);
+      const turns = (await store.getThread(key))!.turns;
+      expect(turnIdsAndRoles(turns)).toEqual(['t1:user', 't1:assistant', 't2:user', 't2:assistant']);
+      expect(textOf(turns[1]!.content)).toBe('answer t1');
+    });
+
     it('appends each call as one block when callers run concurrently', async () => {
       const handle = await setUp({ maxTurns: 400 });
       const { store } = handle;

@@ -68,7 +68,10 @@ export async function waitUntil(label: string, predicate: () => unknown, timeout
 
 /** Resolves when `signal` aborts, or after `ms`. */
 export function waitForAbort(signal: AbortSignal, ms: number): Promise<void> {
-  return sleep(ms, undefined, { signal }).catch(() => undefined);
+  // Aborted before it finished, a runner throws (as the turn runner does): the job stays queued.
+  return sleep(ms, undefined, { signal }).catch(() => {
+    throw signal.reason;
+  });
 }
 
 interface RunRecord {

@@ -13,6 +13,14 @@ export interface RedisOutageProxy {
   stop(): Promise<void>;
   /** Redis is back: listens again on the same port. */
   start(): Promise<void>;
+  /**
+   * Lets the first command whose bytes contain `marker` through and its reply back, then holds
+   * every later command on every connection (nothing more reaches Redis) until `thaw()` or
+   * `stop()`. Resolves when the reply went back: the moment to kill the process or cut the link.
+   */
+  freezeAfter(marker: string): Promise<void>;
+  /** Forwards what was held (and everything after), as if nothing happened. */
+  thaw(): void;
   /** Stops for good. */
   close(): Promise<void>;
 }
@@ -37,6 +45,10 @@ export async function startRedisOutageProxy(options: RedisOutageProxyOptions = {
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
+  /** A freeze waiting for its marker, then for that command's reply. */
+  let freeze: { marker: string; seenOn?: Socket; resolve: () => void } | undefined;
+  let frozen = false;
+  const held: Array<{ upstream: Socket; data: Buffer }> = [];
 
   function track(socket: Socket): void {
     sockets.add(socket);
@@ -50,8 +62,23 @@ export async function startRedisOutageProxy(options: RedisOutageProxyOptions = {
       const upstream = connect(targetPort, targetHost);
       track(client);
       track(upstream);
-      client.pipe(upstream);
-      upstream.pipe(client);
+      client.on('data', (data: Buffer) => {
+        if (frozen) {
+          held.push({ upstream, data });
+          return;
+        }
+        if (freeze && !freeze.seenOn && data.toString('latin1').includes(freeze.marker)) freeze.seenOn = upstream;
+        upstream.write(data);
+      });
+      upstream.on('data', (data: Buffer) => {
+        client.write(data);
+        if (freeze?.seenOn === upstream) {
+          frozen = true;
+          const { resolve } = freeze;
+          freeze = undefined;
+          resolve();
+        }
+      });
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -71,6 +98,8 @@ export async function startRedisOutageProxy(options: RedisOutageProxyOptions = {
     server = undefined;
     for (const socket of sockets) socket.destroy();
     sockets.clear();
+    held.length = 0;
+    frozen = false;
     if (current) await new Promise<void>((resolve) => current.close(() => resolve()));
   }
 
@@ -89,6 +118,15 @@ export async function startRedisOutageProxy(options: RedisOutageProxyOptions = {
     async start() {
       if (server) return;
       await listen(port);
+    },
+    freezeAfter(marker) {
+      return new Promise<void>((resolve) => {
+        freeze = { marker, resolve };
+      });
+    },
+    thaw() {
+      frozen = false;
+      for (const { upstream, data } of held.splice(0)) if (!upstream.destroyed) upstream.write(data);
     },
     close: stop,
   };

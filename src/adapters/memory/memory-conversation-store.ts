@@ -99,6 +99,8 @@ export function createMemoryConversationStore(options: MemoryConversationStoreOp
         return;
       }
       const entry = existing ?? { createdAt: 0, turns: [], expiresAt: 0 };
+      // A turn of the same role and id already stored: this exchange was stored before (a re-run after a crash): no-op.
+      if (turns.some((turn) => entry.turns.some((stored) => stored.turnId === turn.turnId && stored.role === turn.role))) return;
       entry.turns = trimToWholePairs([...entry.turns, ...turns.map(copyTurn)], maxTurns);
       writeEntry(key, entry);
     },

@@ -76,9 +76,11 @@ export function createMemoryTurnQueue(options: MemoryTurnQueueOptions): TurnQueu
         } finally {
           running -= 1;
         }
-        // Aborted by shutdown: the job stays queued, to be re-run.
-        if (signal.aborted) break;
+        // Aborted by shutdown before it finished: the job stays queued, to be re-run. A runner
+        // that resolved finished its turn (answer delivered and stored): it is done, abort or not.
+        if (signal.aborted && failure !== undefined) break;
         thread.jobs.shift();
+        if (signal.aborted) break;
         if (failure !== undefined) await reportFailure(head.job, failure.error);
       }
     } finally {

@@ -161,8 +161,11 @@ async function runHeadJob(options: RedisTurnDrainOptions, raw: string, record: S
   }
   await progressChain;
   settled = true;
-  // The signal fired while the job ran (shutdown or lost lock): the job stays queued, to be re-run.
-  if (options.isHalted() || controller.signal.aborted) return undefined;
+  // The signal fired while the job ran (shutdown or lost lock) and the runner did not finish: the
+  // job stays queued, to be re-run. A runner that resolved delivered and stored its answer: the job
+  // is done whatever landed afterwards (finishing it is refused only if another worker took it over,
+  // and that worker's re-run finds the answer stored and does not answer again).
+  if (options.isHalted() || (controller.signal.aborted && failure !== undefined)) return undefined;
   return { raw: currentRaw, job: current.job, ran: true, failure };
 }
 

@@ -4,9 +4,9 @@ import type { ConversationStore } from '../../core/thread/ports.js';
 import type { Logger } from '../../core/shared/ports.js';
 import { formatThreadKey } from '../../core/thread/thread-key.js';
 import type { ThreadKey } from '../../core/thread/thread-key.js';
-import type { AnswerStatus, StoredTurn, ThreadState } from '../../core/thread/thread-state.js';
+import type { StoredTurn, ThreadState } from '../../core/thread/thread-state.js';
+import { decodeTurnRecord, encodeTurnRecord, recordPrefixOf, USER_RECORD_PREFIX } from './turn-record.js';
 import { ConfigError, StoreUnavailableError } from '../../core/errors.js';
-import type { ContentBlock } from '../../core/model/content-block.js';
 
 /** Options for {@link createRedisConversationStore}. */
 export interface RedisConversationStoreOptions {
@@ -32,29 +32,13 @@ const DEFAULT_KEY_PREFIX = 'crew:';
 const DEFAULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 const DEFAULT_MAX_TURNS = 40;
 
-/**
- * Compact turn record as stored in the turns list. `r` must stay the first property: the
- * append script recognises user turns by the `{"r":"u",` prefix without decoding JSON.
- */
-interface TurnRecord {
-  r: 'u' | 'a';
-  i: string;
-  t: number;
-  u?: string;
-  s?: 'c' | 'i';
-  n?: number;
-  o?: number;
-  /** Text of a turn that is one text block (today's and older records: the common case stays compact). */
-  x?: string;
-  /** Content of any other turn (tool calls, results, several blocks), as the core's blocks. */
-  b?: ContentBlock[];
-}
-
-const USER_RECORD_PREFIX = '{"r":"u",';
 
 /**
  * KEYS[1] turns list, KEYS[2] thread hash. ARGV[1] max turns, ARGV[2] retention ms,
- * ARGV[3..] encoded records. Appends, then, over the cap, trims in whole pairs: when the list
+ * ARGV[3] n, ARGV[4..3+n] the records' prefixes (role and turn id), then the encoded records.
+ * Does nothing when a record of the same role and turn id as one of the records is already stored
+ * (the same exchange stored again by a re-run). Otherwise appends, then, over the cap, trims in
+ * whole pairs: when the list
  * starts with a question/answer pair and the cap holds more than one pair, that first pair stays
  * and the oldest records after it go (it frames the thread and anchors the prompt-cache prefix);
  * otherwise (cap of one pair, or a malformed head) the oldest records go. Either way the newest
@@ -63,10 +47,21 @@ const USER_RECORD_PREFIX = '{"r":"u",';
  */
 const APPEND_TURNS_SCRIPT = `
 local turnsKey = KEYS[1]
+-- ARGV[3] counts the record prefixes that follow (role and turn id of each incoming record):
+-- a stored record that starts with one of them means the exchange was stored before (a re-run).
+local prefixCount = tonumber(ARGV[3])
+local firstRecord = 4 + prefixCount
+for _, stored in ipairs(redis.call('LRANGE', turnsKey, 0, -1)) do
+  for p = 4, 3 + prefixCount do
+    if string.sub(stored, 1, #ARGV[p]) == ARGV[p] then
+      return 0
+    end
+  end
+end
 local function isUser(record)
   return record ~= nil and record ~= false and string.sub(record, 1, ${USER_RECORD_PREFIX.length}) == '${USER_RECORD_PREFIX}'
 end
-for i = 3, #ARGV do
+for i = firstRecord, #ARGV do
   redis.call('RPUSH', turnsKey, ARGV[i])
 end
 local maxTurns = tonumber(ARGV[1])
@@ -158,8 +153,9 @@ export function createRedisConversationStore(options: RedisConversationStoreOpti
 
     async appendTurns(key, turns) {
       const records = turns.map(encodeTurnRecord);
+      const prefixes = turns.map(recordPrefixOf);
       await runRoundTrip('appendTurns', 'EVAL append-turns', () =>
-        redis.eval(APPEND_TURNS_SCRIPT, 2, turnsListKey(key), threadHashKey(key), maxTurns, retentionMs, ...records),
+        redis.eval(APPEND_TURNS_SCRIPT, 2, turnsListKey(key), threadHashKey(key), maxTurns, retentionMs, prefixes.length, ...prefixes, ...records),
       );
     },
 
@@ -228,68 +224,4 @@ function readThreadState(
     }
   });
   return { agentName, createdAt, turns };
-}
-
-function encodeTurnRecord(turn: StoredTurn): string {
-  // `r` first (see USER_RECORD_PREFIX); JSON.stringify leaves out the undefined fields.
-  const record: TurnRecord = {
-    r: turn.role === 'user' ? 'u' : 'a',
-    i: turn.turnId,
-    t: turn.at,
-    u: turn.userId,
-    s: turn.status === undefined ? undefined : turn.status === 'complete' ? 'c' : 'i',
-    n: turn.inputTokens,
-    o: turn.outputTokens,
-    ...encodeContent(turn.content),
-  };
-  return JSON.stringify(record);
-}
-
-function decodeTurnRecord(raw: string): { turn: StoredTurn } | { problem: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return { problem: 'invalid JSON' };
-  }
-  if (typeof value !== 'object' || value === null) {
-    return { problem: 'not an object' };
-  }
-  const record = value as Partial<Record<keyof TurnRecord, unknown>>;
-  if (record.r !== 'u' && record.r !== 'a') return { problem: 'unknown role' };
-  const content = decodeContent(record.x, record.b);
-  if (content === undefined) return { problem: 'missing content' };
-  if (typeof record.i !== 'string') return { problem: 'missing turn id' };
-  if (typeof record.t !== 'number' || !Number.isFinite(record.t)) return { problem: 'missing timestamp' };
-
-  const turn: StoredTurn = { role: record.r === 'u' ? 'user' : 'assistant', content, turnId: record.i, at: record.t };
-  if (typeof record.u === 'string') turn.userId = record.u;
-  const status = decodeStatus(record.s);
-  if (status !== undefined) turn.status = status;
-  if (typeof record.n === 'number') turn.inputTokens = record.n;
-  if (typeof record.o === 'number') turn.outputTokens = record.o;
-  return { turn };
-}
-
-function decodeStatus(value: unknown): AnswerStatus | undefined {
-  if (value === 'c') return 'complete';
-  if (value === 'i') return 'interrupted';
-  return undefined;
-}
-
-/** A lone text block is stored as `x` (the record layout of every earlier version); anything else as `b`. */
-function encodeContent(content: readonly ContentBlock[]): Pick<TurnRecord, 'x' | 'b'> {
-  const only = content.length === 1 ? content[0] : undefined;
-  return only?.type === 'text' ? { x: only.text } : { b: [...content] };
-}
-
-function decodeContent(text: unknown, blocks: unknown): ContentBlock[] | undefined {
-  if (typeof text === 'string') return [{ type: 'text', text }];
-  if (Array.isArray(blocks) && blocks.every(isContentBlock)) return blocks;
-  return undefined;
-}
-
-function isContentBlock(value: unknown): value is ContentBlock {
-  const type = (value as { type?: unknown } | null)?.type;
-  return type === 'text' || type === 'thinking' || type === 'tool-use' || type === 'tool-result';
 }

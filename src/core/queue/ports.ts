@@ -11,7 +11,11 @@ export interface TurnJobContext {
   saveProgress(progress: TurnJobProgress): Promise<void>;
 }
 
-/** Runs one job; resolving removes the job from the queue. Throwing also removes it (after logging). */
+/**
+ * Runs one job. Resolving means the turn is done (answered and stored): the queue removes the job
+ * even if its signal fired meanwhile. Throwing removes it too (after logging), except when the
+ * signal fired (shutdown or lost lock): then the job stays queued, to be re-run.
+ */
 export type TurnJobRunner = (job: TurnJob, context: TurnJobContext) => Promise<void>;
 
 /** Result of enqueueing. */

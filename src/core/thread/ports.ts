@@ -23,6 +23,8 @@ export interface ConversationStore {
    * the oldest pairs after it are dropped instead (the history builder always sends the first
    * exchange, so the prompt-cache prefix stays stable past the cap); when the cap holds one pair
    * only, the latest pair is kept. Trimming never leaves an answer leading the history.
+   * A call carrying a turn (role and turn id) that is already stored does nothing: storing the
+   * same exchange twice (a re-run after a crash) never duplicates it.
    */
   appendTurns(key: ThreadKey, turns: StoredTurn[]): Promise<void>;
   /** Checks the backend answers. Throws `StoreUnavailableError` when it does not. */

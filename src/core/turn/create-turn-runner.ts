@@ -93,14 +93,19 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     // Message text is logged at debug only.
     turnLogger.debug({ question: job.text }, 'question text');
 
+    const thread = await threadRead;
+    const history = thread?.turns ?? [];
+    if (history.some((turn) => turn.turnId === job.id)) {
+      // Answered and stored already (a crash or a lost lock came after): done, never answered twice.
+      turnLogger.info({}, 'turn already answered; not answering again');
+      return;
+    }
     for (const abandonedTs of job.progress.replyMessageTs ?? []) {
       await sink.markAbandoned(target, abandonedTs).catch((error: unknown) => {
         turnLogger.warn({ err: error, messageTs: abandonedTs }, 'could not mark abandoned reply');
       });
     }
 
-    const thread = await threadRead;
-    const history = thread?.turns ?? [];
     const modelId = resolveModelId(agent.model, { defaultModel: settings.defaultModel, aliases: settings.modelAliases });
     // A first question in a thread that already had a conversation carries that conversation (read once).
     const seeded = await seedFirstQuestion({

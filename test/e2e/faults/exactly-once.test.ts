@@ -1,7 +1,7 @@
 import { textOf } from '../../../src/core/model/content-block.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCrewHarness, type CrewHarness } from '../crew-harness.js';
-import { buildMentionEvent, buildMessageEvent } from '../slack-event-builders.js';
+import { buildCrewCommand, buildMentionEvent, buildMessageEvent } from '../slack-event-builders.js';
 import { botRepliesIn, requestsAsking, settle, waitForFinishedReplies, waitForStoredTurns } from './fault-test-helpers.js';
 
 // Issue 3, point 1: exactly one answer per question, whatever Slack and the deployment do.
@@ -108,5 +108,20 @@ describe('exactly one answer per question', () => {
     expect(queuedBy).toHaveLength(2); // the opener and the follow-up, each queued by exactly one replica
     const stored = await waitForStoredTurns(replicaA.redis!, { channelId: 'C111', threadTs: opener.event.ts }, 4);
     expect(stored.map((turn) => textOf(turn.content))).toEqual(['should we split the monolith?', 'First opener.', 'where do we cut first?', 'Split along payments first.']);
+  });
+
+  it('/crew replayed within the signature window (same trigger, freshly signed) posts nothing more, also on another replica', async () => {
+    replicaA.anthropic.enqueueReply({ text: 'Partition by tenant.' });
+    const command = buildCrewCommand('backend-architect how do we partition tenants?');
+    expect((await replicaA.postCommand(command)).status).toBe(200);
+    const root = await replicaA.slack.waitFor(() => replicaA.slack.messagesIn('C111').find((message) => message.isBot && message.text.includes('partition tenants')));
+    await waitForFinishedReplies(replicaA.slack, 'C111', root.ts);
+    // The same form body again, as a replaying attacker (or a proxy retry) would send it, to both replicas.
+    expect((await replicaA.postCommand(command)).status).toBe(200);
+    expect((await replicaB.postCommand(command)).status).toBe(200);
+    await settle();
+    const roots = replicaA.slack.messagesIn('C111').filter((message) => message.isBot && message.text.includes('partition tenants'));
+    expect(roots).toHaveLength(1);
+    expect(requestsAsking(replicaA.anthropic, 'how do we partition tenants?')).toHaveLength(1);
   });
 });
