@@ -18,6 +18,18 @@ const positiveInteger = (fallback: number) =>
   z.coerce.number().int('must be a whole number').positive('must be greater than 0').default(fallback);
 
 /**
+ * A daily token budget: a whole number of budget tokens (input-token equivalents, see
+ * `weighUsage`) up to 10^12 (about $3M a day at Sonnet's input price: anything larger is a typo);
+ * unset = no limit. 0 is refused rather than read as "nothing allowed", which nobody means.
+ */
+const optionalDailyBudget = z.coerce
+  .number()
+  .int('must be a whole number of budget tokens')
+  .positive('must be greater than 0 (leave it unset for no limit)')
+  .max(1_000_000_000_000, 'must be at most 1000000000000')
+  .optional();
+
+/**
  * Environment variables the crew reads. Names are a contract (README, Docker, tests).
  * Each field's TSDoc is what the README's table says.
  */
@@ -103,6 +115,10 @@ export const environmentSchema = z
     USER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0, 'must be 0 (off) or more').default(10),
     /** Questions one person may ask in a quick burst (bucket size); default = USER_RATE_LIMIT_PER_MINUTE. */
     USER_RATE_LIMIT_BURST: z.coerce.number().int('must be a whole number').positive('must be greater than 0').optional(),
+    /** Budget tokens per workspace per UTC day (output counts 5, cache writes 1.25, cache reads 0.1 per token); unset = no limit. */
+    TEAM_DAILY_TOKEN_BUDGET: optionalDailyBudget,
+    /** Budget tokens per channel (each DM is one) per UTC day; unset = no limit. */
+    CHANNEL_DAILY_TOKEN_BUDGET: optionalDailyBudget,
   })
   .superRefine((environment, context) => {
     if (environment.SLACK_APP_TOKEN === undefined && environment.SLACK_SIGNING_SECRET === undefined) {

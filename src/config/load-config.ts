@@ -60,6 +60,13 @@ export interface Config {
     /** Token bucket size. */
     userRateLimitBurst: number;
   };
+  /** Daily token budgets in budget tokens (see `weighUsage`); undefined = no limit. */
+  budgets: {
+    /** `TEAM_DAILY_TOKEN_BUDGET`: per workspace per UTC day. */
+    teamDailyTokens?: number;
+    /** `CHANNEL_DAILY_TOKEN_BUDGET`: per channel (each DM is one) per UTC day. */
+    channelDailyTokens?: number;
+  };
 }
 
 const hints: Record<string, string> = {
@@ -133,6 +140,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       userRateLimitPerMinute: env.USER_RATE_LIMIT_PER_MINUTE,
       userRateLimitBurst: env.USER_RATE_LIMIT_BURST ?? Math.max(1, env.USER_RATE_LIMIT_PER_MINUTE),
     },
+    budgets: { teamDailyTokens: env.TEAM_DAILY_TOKEN_BUDGET, channelDailyTokens: env.CHANNEL_DAILY_TOKEN_BUDGET },
   };
 }
 

@@ -2,11 +2,13 @@ import type { Redis } from 'ioredis';
 import { createMemoryConversationStore } from '../adapters/memory/memory-conversation-store.js';
 import { createMemoryDeliveryGuard } from '../adapters/memory/memory-delivery-guard.js';
 import { createMemoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
+import { createMemorySpendLedger } from '../adapters/memory/memory-spend-ledger.js';
 import { createMemoryTurnQueue } from '../adapters/memory/memory-turn-queue.js';
 import { createRedisConnection } from '../adapters/redis/create-redis-connection.js';
 import { createRedisConversationStore } from '../adapters/redis/redis-conversation-store.js';
 import { createRedisDeliveryGuard } from '../adapters/redis/redis-delivery-guard.js';
 import { createRedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
+import { createRedisSpendLedger } from '../adapters/redis/redis-spend-ledger.js';
 import { createRedisTurnQueue } from '../adapters/redis/redis-turn-queue.js';
 import { redactRedisUrl } from '../adapters/redis/redact-redis-url.js';
 import type { Config } from '../config/load-config.js';
@@ -16,6 +18,7 @@ import type { DeliveryGuard } from '../core/intake/ports.js';
 import type { RateLimiter } from '../core/intake/ports.js';
 import type { TurnJob } from '../core/queue/turn-job.js';
 import type { TurnQueue } from '../core/queue/ports.js';
+import type { SpendLedger } from '../core/budget/ports.js';
 
 /** Where the crew keeps state: Redis when REDIS_URL is set, else process memory. */
 export interface StateBackend {
@@ -23,6 +26,8 @@ export interface StateBackend {
   guard: DeliveryGuard;
   rateLimiter: RateLimiter;
   queue: TurnQueue;
+  /** Daily token use per workspace and channel (the budgets' counters). */
+  spendLedger: SpendLedger;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -55,6 +60,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
       guard: createMemoryDeliveryGuard({ clock }),
       rateLimiter: createMemoryRateLimiter({ clock }),
       queue: createMemoryTurnQueue({ logger, concurrency: config.runtime.turnConcurrency, onJobFailed }),
+      spendLedger: createMemorySpendLedger({ clock }),
       ping: () => store.ping(),
       close: async () => undefined,
     };
@@ -91,6 +97,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
     guard: createRedisDeliveryGuard({ redis, keyPrefix }),
     rateLimiter: createRedisRateLimiter({ redis, keyPrefix, clock }),
     queue,
+    spendLedger: createRedisSpendLedger({ redis, keyPrefix }),
     ping: async () => {
       try {
         await store.ping();

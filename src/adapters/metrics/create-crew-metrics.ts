@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TurnObserver } from '../../core/turn/ports.js';
+import type { BudgetScope } from '../../core/budget/ports.js';
 
 /** Options for the metrics registry. */
 export interface CrewMetricsOptions {
@@ -21,6 +22,8 @@ export interface CrewMetrics {
   countSlackError(method: string, code: string): void;
   /** A question was refused before reaching the model (allowlist, rate limit, store down). */
   countRefused(agent: string, reason: string): void;
+  /** A question was refused because the workspace's or the channel's daily token budget is used up. */
+  countBudgetRefusal(scope: BudgetScope): void;
   render(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -96,6 +99,12 @@ export function createCrewMetrics(options: CrewMetricsOptions): CrewMetrics {
     labelNames: ['reason'],
     registers: [registry],
   });
+  const budgetRefusals = new Counter({
+    name: 'crew_budget_refusals_total',
+    help: 'Questions refused because a daily token budget is used up, by scope (team, channel).',
+    labelNames: ['scope'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'crew_turns_in_flight',
     help: 'Turns running in this process.',
@@ -147,6 +156,7 @@ export function createCrewMetrics(options: CrewMetricsOptions): CrewMetrics {
       turns.inc({ agent, outcome: 'refused' });
       refusals.inc({ reason });
     },
+    countBudgetRefusal: (scope) => budgetRefusals.inc({ scope }),
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 }
