@@ -13,6 +13,7 @@ import { createSlackThreadReader } from './adapters/slack/slack-thread-reader.js
 import { createSlackUserDirectory } from './adapters/slack/slack-user-directory.js';
 import type { Config } from './config/load-config.js';
 import type { AgentRegistry } from './core/agents/agent-registry.js';
+import { createSpendControl } from './core/budget/create-spend-control.js';
 import { createQuestionIntake } from './core/intake/submit-question.js';
 import type { Clock, Logger } from './core/shared/ports.js';
 import type { TurnQueue } from './core/queue/ports.js';
@@ -101,6 +102,8 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
       .catch((notifyError: unknown) => logger.error({ err: notifyError, turnId: job.id }, 'could not tell the user a turn failed'));
   } });
   queueRef = backend.queue;
+  // Daily token budgets, shared by every replica through the state backend.
+  const spend = createSpendControl({ ledger: backend.spendLedger, budgets: config.budgets, clock });
   const runner = wireTurnRunner({
     config,
     logger,
@@ -111,6 +114,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     observer: metrics.observer,
     threadReader: createSlackThreadReader({ client: slack.client, logger }),
     userDirectory: createSlackUserDirectory({ client: slack.client, logger }),
+    spend,
     promptCaching: options.promptCaching,
   });
   // The bot's real name in the workspace, once Slack told us (help texts and usage hints).
@@ -126,11 +130,23 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     accessPolicy: config.access,
     rateLimiter: backend.rateLimiter,
     rateLimit: { perMinute: config.access.userRateLimitPerMinute, burst: config.access.userRateLimitBurst },
+    spend,
+    clock,
     onRefused: metrics.countRefused,
+    onBudgetRefused: metrics.countBudgetRefusal,
   });
   registerEventListeners(slack.app, { intake, registry, sink, store: backend.store, logger, clock });
   registerActionListeners(slack.app, { intake, store: backend.store, logger, clock, onSlackError: metrics.countSlackError });
-  registerCrewCommand(slack.app, { registry, intake, logger, clock, botHandle, onSlackError: metrics.countSlackError });
+  registerCrewCommand(slack.app, {
+    registry,
+    intake,
+    logger,
+    clock,
+    botHandle,
+    accessPolicy: config.access,
+    describeUsage: (scopes, isDirectMessage) => spend.describeUsage(scopes, { isDirectMessage }),
+    onSlackError: metrics.countSlackError,
+  });
 
   let draining = false;
   const server: Server = createHttpServer({

@@ -1,6 +1,7 @@
 import { createAnthropicModelClient } from '../adapters/anthropic/anthropic-model-client.js';
 import { toTurnSettings, type Config } from '../config/load-config.js';
 import type { AgentRegistry } from '../core/agents/agent-registry.js';
+import type { SpendControl } from '../core/budget/create-spend-control.js';
 import type { TurnJobRunner } from '../core/queue/ports.js';
 import type { ReplySink } from '../core/reply/ports.js';
 import type { Clock, Logger } from '../core/shared/ports.js';
@@ -20,6 +21,7 @@ export interface TurnRunnerWiring {
   threadReader?: ThreadHistoryReader;
   /** Display names (who said what); without one, people are shown by id. */
   userDirectory?: UserDirectory;
+  spend?: SpendControl;
   /** Internal (benchmark only): prompt-cache breakpoints on model requests; default true. */
   promptCaching?: boolean;
 }
@@ -42,6 +44,7 @@ export function wireTurnRunner(wiring: TurnRunnerWiring): TurnJobRunner {
     observer: wiring.observer,
     threadReader: wiring.threadReader,
     userDirectory: wiring.userDirectory,
+    spend: wiring.spend,
     settings: toTurnSettings(config),
   });
 }

@@ -20,7 +20,7 @@ export interface Asker {
 }
 
 /** Why a question was refused before reaching the model (also the metrics label). */
-export type RefusalReason = 'team_not_allowed' | 'channel_not_allowed' | 'user_not_allowed' | 'rate_limited' | 'store_unavailable';
+export type RefusalReason = 'team_not_allowed' | 'channel_not_allowed' | 'user_not_allowed' | 'rate_limited' | 'budget_exceeded' | 'store_unavailable';
 
 /**
  * The access decision. A refused question gets `reply: 'private'` (a short note only the asker
@@ -29,7 +29,7 @@ export type RefusalReason = 'team_not_allowed' | 'channel_not_allowed' | 'user_n
  */
 export type AccessDecision =
   | { allowed: true }
-  | { allowed: false; reason: Exclude<RefusalReason, 'rate_limited' | 'store_unavailable'>; reply: 'private' | 'none' };
+  | { allowed: false; reason: Exclude<RefusalReason, 'rate_limited' | 'budget_exceeded' | 'store_unavailable'>; reply: 'private' | 'none' };
 
 function isListed(list: readonly string[] | undefined, id: string): boolean {
   return list === undefined || list.includes(id);
@@ -66,6 +66,8 @@ export function describeRefusal(reason: RefusalReason, retryAfterMs = 0): string
       const wait = seconds < 90 ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${Math.ceil(seconds / 60)} minutes`;
       return `⏳ You're asking faster than I can keep up. Please try again in about ${wait}.`;
     }
+    case 'budget_exceeded':
+      return "🪙 The crew's daily token budget here is used up, so I didn't send your question to Claude. `/crew usage` shows today's use.";
     case 'store_unavailable':
       return "⚠️ I can't reach my memory store right now, so I can't answer yet. I'll keep trying for a few minutes; if no answer appears here, please ask again later.";
   }

@@ -1,4 +1,7 @@
 import type { AgentRegistry } from '../agents/agent-registry.js';
+import type { BudgetScope } from '../budget/ports.js';
+import type { SpendControl } from '../budget/create-spend-control.js';
+import { describeBudgetRefusal } from '../reply/describe-budget-refusal.js';
 import { hasErrorCode } from '../errors.js';
 import type { TurnQueue } from '../queue/ports.js';
 import type { TurnJob } from '../queue/turn-job.js';
@@ -35,8 +38,13 @@ export interface QuestionIntakeOptions {
   /** Per-person limit; off when absent or when `perMinute` is 0. */
   rateLimiter?: RateLimiter;
   rateLimit?: RateLimit;
+  /** Daily token budgets per workspace and channel; absent = no limit. */
+  spend?: SpendControl;
+  clock?: { now(): number };
   /** A question was refused before reaching the model (metrics). */
   onRefused?: (agentName: string, reason: RefusalReason) => void;
+  /** A question was refused by a daily budget (metrics, by scope). */
+  onBudgetRefused?: (scope: BudgetScope) => void;
   /** How long a delivery id is remembered (Slack retries for up to ~1 hour; default 2 h). */
   dedupeTtlMs?: number;
 }
@@ -45,7 +53,7 @@ export interface QuestionIntakeOptions {
 export interface QuestionIntake {
   /**
    * Access policy → empty question (usage hint) → length bound → exactly-once claim of every
-   * delivery id → per-person rate limit → (for `/crew`) open the thread → build the job →
+   * delivery id → per-person rate limit → daily token budgets → (for `/crew`) open the thread → build the job →
    * enqueue durably, then the notes the asker should read. The job is queued before this
    * resolves, so acknowledging Slack afterwards loses nothing. When the store is unreachable the
    * asker is told (once per message) and the error is rethrown, so Slack redelivers the event.
@@ -126,6 +134,14 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
           // A Retry button stays usable for someone who is not over their limit.
           if (request.source === 'retry') await releaseClaims();
           return refuse(request, label, 'rate_limited', describeRefusal('rate_limited', decision.retryAfterMs));
+        }
+      }
+      if (options.spend) {
+        // Admission only: an answer already running is never cut by the budget.
+        const budget = await options.spend.check({ teamId: request.teamId, channelId: request.channelId });
+        if (!budget.allowed) {
+          options.onBudgetRefused?.(budget.scope);
+          return refuse(request, label, 'budget_exceeded', describeBudgetRefusal(budget, (options.clock ?? Date).now()));
         }
       }
       let threadTs = request.threadTs;

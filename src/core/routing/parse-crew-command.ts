@@ -5,6 +5,7 @@ import { measureEditDistance } from '../agents/suggest-closest-name.js';
 export type CrewCommand =
   | { kind: 'help' }
   | { kind: 'list' }
+  | { kind: 'usage' }
   | { kind: 'ask'; agentName: string; question: string }
   | { kind: 'missing-question'; agentName: string }
   | { kind: 'unknown-agent'; requestedName: string; suggestion?: string };
@@ -21,6 +22,7 @@ export function parseCrewCommand(text: string, registry: AgentRegistry): CrewCom
   const trimmed = text.trim();
   if (trimmed === '' || /^(help|-h|--help|\?)$/i.test(trimmed)) return { kind: 'help' };
   if (/^(list|agents|ls)$/i.test(trimmed)) return { kind: 'list' };
+  if (/^usage$/i.test(trimmed)) return { kind: 'usage' };
   const [first = ''] = trimmed.split(/\s/, 1);
   const word = first.replace(/^@/, '').replace(/[,:]$/, '');
   // Keep the question's own line breaks and indentation (pasted code).

@@ -1,4 +1,5 @@
 import type { AgentRegistry } from '../agents/agent-registry.js';
+import type { SpendControl } from '../budget/create-spend-control.js';
 import type { Agent } from '../agents/agent.js';
 import { resolveModelId } from '../agents/resolve-model-id.js';
 import { CrewError } from '../errors.js';
@@ -47,6 +48,8 @@ export interface TurnRunnerOptions {
   threadReader?: ThreadHistoryReader;
   /** Display names, so the model reads who said what; without one, people are shown by id. */
   userDirectory?: UserDirectory;
+  /** Counts what each turn used against the daily budgets (shared by all replicas). */
+  spend?: SpendControl;
   settings: TurnSettings;
 }
 
@@ -191,6 +194,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     }
 
     await storeExchange(job, key, questionText, outcome);
+    await recordSpend(job, outcome, turnLogger);
     reportOutcome(turnLogger, agent, outcome, startedAt);
   };
 
@@ -210,6 +214,14 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
       outputTokens: usage?.outputTokens,
     };
     await store.appendTurns(key, [question, answer]);
+  }
+
+  /** Counts the turn's usage against the budgets; a failure here never fails a delivered answer. */
+  async function recordSpend(job: TurnJob, outcome: TurnOutcome, logger: Logger): Promise<void> {
+    if (!options.spend || !outcome.usage) return;
+    await options.spend.record({ teamId: job.teamId, channelId: job.channelId }, outcome.usage).catch((error: unknown) => {
+      logger.warn({ err: error }, 'could not count the turn against the daily budgets');
+    });
   }
 
   function reportOutcome(logger: Logger, agent: Agent, outcome: TurnOutcome, startedAt: number): void {

@@ -19,6 +19,7 @@ export function formatCrewHelp(registry: AgentRegistry, botHandle: string): stri
     `• \`/crew ${example} <question>\` — I post your question here and answer in its thread.`,
     `• \`${botHandle} <question>\` in a channel — I answer in the thread. Start with an agent's name to pick one.`,
     '• DM me for quick questions. Reply in a thread to follow up; I remember the thread.',
+    '• `/crew usage` — today’s token use against the daily budgets.',
     '',
     '*The crew*',
     formatAgentList(registry),

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { AgentRegistry } from '../../../core/agents/agent-registry.js';
+import { decideAccess, describeRefusal, type AccessPolicy } from '../../../core/intake/access-policy.js';
 import type { OpenedThread, QuestionRequest } from '../../../core/intake/question-request.js';
 import type { QuestionIntake } from '../../../core/intake/submit-question.js';
 import type { Clock, Logger } from '../../../core/shared/ports.js';
@@ -19,6 +20,10 @@ export interface CrewCommandOptions {
   clock: Clock;
   /** How the bot is addressed (`@` + its real name). */
   botHandle: () => string;
+  /** Who may see the crew's usage (the same allowlists as questions). */
+  accessPolicy?: AccessPolicy;
+  /** `/crew usage`: today's use against the daily budgets. */
+  describeUsage?: (scopes: { teamId: string; channelId: string }, isDirectMessage: boolean) => Promise<string>;
   onSlackError?: (method: string, code: string) => void;
 }
 
@@ -39,6 +44,20 @@ function ephemeral(text: string) {
 export function registerCrewCommand(app: App, options: CrewCommandOptions): void {
   const { registry, logger } = options;
 
+  /** `/crew usage`, ephemeral: today's use, for people the crew would answer here. */
+  async function usageReply(command: { team_id: string; channel_id: string; user_id: string }) {
+    const isDirectMessage = command.channel_id.startsWith('D');
+    const access = decideAccess(options.accessPolicy ?? {}, { teamId: command.team_id, channelId: command.channel_id, userId: command.user_id, isDirectMessage });
+    if (!access.allowed) return access.reply === 'none' ? undefined : ephemeral(describeRefusal(access.reason));
+    if (!options.describeUsage) return ephemeral('Usage is not tracked in this setup.');
+    try {
+      return ephemeral(await options.describeUsage({ teamId: command.team_id, channelId: command.channel_id }, isDirectMessage));
+    } catch (error) {
+      logger.warn({ channel: command.channel_id, err: error }, 'could not read the crew usage');
+      return ephemeral(describeErrorForUser(error));
+    }
+  }
+
   app.command('/crew', async ({ command, ack, client }) => {
     const parsed = parseCrewCommand(renderSlackMarkup(command.text), registry);
     const context = { team: command.team_id, channel: command.channel_id, command: parsed.kind };
@@ -48,6 +67,9 @@ export function registerCrewCommand(app: App, options: CrewCommandOptions): void
         return;
       case 'list':
         await ack(ephemeral(`*The crew*\n${formatAgentList(registry)}`));
+        return;
+      case 'usage':
+        await ack(await usageReply(command));
         return;
       case 'unknown-agent':
         logger.info({ ...context, requestedName: parsed.requestedName }, 'unknown agent in /crew');
