@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../test/helpers/test-fixtures.js';
 import { createRedisTestContext, testRedisUrl } from '../../test/helpers/redis-test-prefix.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Logger } from '../core/shared/ports.js';
@@ -6,7 +7,7 @@ import { createStateBackend } from './create-state-backend.js';
 
 const environment = { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: 'signing-secret', ANTHROPIC_API_KEY: 'sk-ant-test' };
 
-const logger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, child: () => logger };
+const logger = silentLogger();
 const clock = { now: () => Date.now() };
 const scopes = { teamId: 'T1', channelId: 'C1' };
 

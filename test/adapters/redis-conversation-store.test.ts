@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { createRecordingLogger } from '../helpers/test-fixtures.js';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -31,26 +32,6 @@ describeConversationStoreConformance('redis conversation store', async (settings
   };
 });
 
-interface LogEntry {
-  level: string;
-  context: object;
-  message: string;
-}
-
-/** Logger that records entries (with child bindings merged into the context). */
-function createRecordingLogger(entries: LogEntry[] = [], bindings: Record<string, unknown> = {}): Logger & { entries: LogEntry[] } {
-  const record = (level: string) => (context: object, message: string) => {
-    entries.push({ level, context: { ...bindings, ...context }, message });
-  };
-  return {
-    entries,
-    debug: record('debug'),
-    info: record('info'),
-    warn: record('warn'),
-    error: record('error'),
-    child: (more) => createRecordingLogger(entries, { ...bindings, ...more }),
-  };
-}
 
 describe('createRedisConversationStore (Redis specifics)', () => {
   let context: RedisTestContext | undefined;

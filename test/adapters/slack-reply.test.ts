@@ -1,4 +1,5 @@
 import { WebClient } from '@slack/web-api';
+import { silentLogger } from '../helpers/test-fixtures.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { slackClientOptions } from '../../src/adapters/slack/create-slack-app.js';
 import { createSlackReplySink } from '../../src/adapters/slack/slack-reply-sink.js';
@@ -6,7 +7,7 @@ import { replyStopOf, type ReplyTarget } from '../../src/core/reply/ports.js';
 import type { Logger } from '../../src/core/shared/ports.js';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api.js';
 
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => quiet };
+const quiet = silentLogger();
 
 let slack: FakeSlackApi;
 let client: WebClient;

@@ -1,17 +1,12 @@
 import { WebClient } from '@slack/web-api';
+import { silentLogger } from '../helpers/test-fixtures.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { slackClientOptions } from '../../src/adapters/slack/create-slack-app.js';
 import { createSlackThreadReader } from '../../src/adapters/slack/slack-thread-reader.js';
 import type { Logger } from '../../src/core/shared/ports.js';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api.js';
 
-const quiet: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => quiet,
-};
+const quiet = silentLogger();
 
 let slack: FakeSlackApi;
 let client: WebClient;

@@ -1,10 +1,26 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryThreadLock } from '../../src/adapters/memory/memory-thread-lock.js';
-import { createRedisThreadLock } from '../../src/adapters/redis/redis-thread-lock.js';
-import type { ThreadLock } from '../../src/core/queue/ports.js';
+import type { Redis } from 'ioredis';
+import { createRedisThreadLockToken, formatRedisThreadLockKey, holdRedisThreadLock } from '../../src/adapters/redis/redis-thread-lock.js';
+import type { HeldLock } from '../../src/adapters/redis/redis-thread-lock.js';
 import { formatThreadKey, type ThreadKey } from '../../src/core/thread/thread-key.js';
 import { createRedisQueueTestContext } from '../helpers/redis-queue-test-context.js';
+
+/** Takes a thread's lock as the queue's scripts do (`SET key token NX PX ttl`); the held lock is the queue's own. */
+interface ThreadLock {
+  tryAcquire(key: ThreadKey, ttlMs: number): Promise<HeldLock | undefined>;
+}
+
+function redisThreadLock(redis: Redis, keyPrefix: string): ThreadLock {
+  return {
+    async tryAcquire(key, ttlMs) {
+      const lockKey = formatRedisThreadLockKey(keyPrefix, key);
+      const token = createRedisThreadLockToken();
+      if ((await redis.set(lockKey, token, 'PX', ttlMs, 'NX')) !== 'OK') return undefined;
+      return holdRedisThreadLock(redis, lockKey, token, ttlMs);
+    },
+  };
+}
 
 interface LockUnderTest {
   /** Two clients of one lock backend (e.g. two processes). */
@@ -20,7 +36,7 @@ const threadA: ThreadKey = { teamId: 'T1', channelId: 'C1', threadTs: '1.1' };
 const threadB: ThreadKey = { teamId: 'T1', channelId: 'C1', threadTs: '1.2' };
 
 function describeThreadLock(name: string, makeLock: () => Promise<LockUnderTest>): void {
-  describe(`${name} (ThreadLock)`, () => {
+  describe(`${name} (held lock)`, () => {
     const cleanups: Array<() => Promise<void>> = [];
     afterEach(async () => {
       await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
@@ -77,34 +93,21 @@ function describeThreadLock(name: string, makeLock: () => Promise<LockUnderTest>
   });
 }
 
-describeThreadLock('memory thread lock', async () => {
-  let now = 1_000;
-  const lock = createMemoryThreadLock({ clock: { now: () => now } });
-  return {
-    lock,
-    other: lock,
-    async elapse(ms) {
-      now += ms;
-    },
-    async cleanup() {},
-  };
-});
-
 describeThreadLock('redis thread lock', async () => {
   const context = await createRedisQueueTestContext();
   return {
-    lock: createRedisThreadLock({ redis: context.redis, keyPrefix: context.prefix }),
-    other: createRedisThreadLock({ redis: context.createClient(), keyPrefix: context.prefix }),
+    lock: redisThreadLock(context.redis, context.prefix),
+    other: redisThreadLock(context.createClient(), context.prefix),
     elapse: (ms) => sleep(ms),
     cleanup: () => context.cleanup(),
   };
 });
 
-describe('createRedisThreadLock (Redis specifics)', () => {
+describe('the Redis thread lock (Redis specifics)', () => {
   it('stores the lock under `${prefix}lock:{thread}` with the ttl', async () => {
     const context = await createRedisQueueTestContext();
     try {
-      const lock = createRedisThreadLock({ redis: context.redis, keyPrefix: context.prefix });
+      const lock = redisThreadLock(context.redis, context.prefix);
       await lock.tryAcquire(threadA, 5_000);
       const ttl = await context.redis.pttl(`${context.prefix}lock:${formatThreadKey(threadA)}`);
       expect(ttl).toBeGreaterThan(4_000);

@@ -17,27 +17,10 @@ export interface TurnQueueUnderTest {
   cleanup(): Promise<void>;
 }
 
-/** One recorded log line. */
-export interface LoggedEntry {
-  level: string;
-  context: object;
-  message: string;
-}
+import { createRecordingLogger, type LoggedEntry } from '../helpers/test-fixtures.js';
 
-/** Logger that keeps its entries in memory (child bindings merged into each context). */
-export function createRecordingLogger(entries: LoggedEntry[] = [], bindings: Record<string, unknown> = {}): Logger & { entries: LoggedEntry[] } {
-  const record = (level: string) => (context: object, message: string) => {
-    entries.push({ level, context: { ...bindings, ...context }, message });
-  };
-  return {
-    entries,
-    debug: record('debug'),
-    info: record('info'),
-    warn: record('warn'),
-    error: record('error'),
-    child: (more) => createRecordingLogger(entries, { ...bindings, ...more }),
-  };
-}
+export { createRecordingLogger };
+export type { LoggedEntry };
 
 /** A job in thread `threadTs` of a fixed team and channel. */
 export function makeTurnJob(id: string, threadTs: string, overrides: Partial<TurnJob> = {}): TurnJob {

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../helpers/test-fixtures.js';
 import { createSlackAuthCheck } from '../../src/adapters/slack/create-slack-auth-check.js';
 import type { Logger } from '../../src/core/shared/ports.js';
 
-function silentLogger(): Logger {
-  const logger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => logger };
-  return logger;
-}
 
 function platformError(code: string): Error {
   return Object.assign(new Error(`An API error occurred: ${code}`), { code: 'slack_webapi_platform_error', data: { ok: false, error: code } });

@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '../../core/shared/ports.js';
-import type { HeldLock } from '../../core/queue/ports.js';
+import type { HeldLock } from './redis-thread-lock.js';
 import type { TurnJob, TurnJobProgress } from '../../core/queue/turn-job.js';
 import { TurnQueueError } from '../../core/queue/turn-queue-error.js';
 import type { TurnJobRunner } from '../../core/queue/ports.js';

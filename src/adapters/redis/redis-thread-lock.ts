@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { HeldLock, ThreadLock } from '../../core/queue/ports.js';
 import { formatThreadKey, type ThreadKey } from '../../core/thread/thread-key.js';
 
-/** Options of {@link createRedisThreadLock}. */
-export interface RedisThreadLockOptions {
-  redis: Redis;
-  /** Prefix of every key, e.g. `crew:`. */
-  keyPrefix: string;
+/** A held per-thread lock (the Redis queue's; the core never sees locks). */
+export interface HeldLock {
+  /** Extends the lock's expiry. Returns false when the lock was lost (expired and taken). */
+  renew(): Promise<boolean>;
+  /** Releases the lock if still held by this holder. */
+  release(): Promise<void>;
 }
 
 /** Extends the key's expiry only when it still holds this holder's token. */
@@ -35,8 +35,9 @@ export function createRedisThreadLockToken(): string {
 }
 
 /**
- * The handle of a lock already taken as `SET lockKey token NX PX ttlMs` (by
- * {@link createRedisThreadLock} or by a script): token-checked renew and release.
+ * The handle of a per-thread lock already taken as `SET lockKey token NX PX ttlMs` (by the turn
+ * queue's scripts): token-checked renew and release, so a holder whose lock expired never
+ * touches the next holder's.
  */
 export function holdRedisThreadLock(redis: Redis, lockKey: string, token: string, ttlMs: number): HeldLock {
   return {
@@ -46,24 +47,6 @@ export function holdRedisThreadLock(redis: Redis, lockKey: string, token: string
     },
     async release(): Promise<void> {
       await redis.eval(RELEASE_SCRIPT, 1, lockKey, token);
-    },
-  };
-}
-
-/**
- * Per-thread lock on Redis: `SET key token NX PX ttl` to take it, token-checked Lua scripts
- * to renew and release it, so a holder whose lock expired never touches the next holder's.
- */
-export function createRedisThreadLock(options: RedisThreadLockOptions): ThreadLock {
-  const { redis, keyPrefix } = options;
-
-  return {
-    async tryAcquire(key: ThreadKey, ttlMs: number): Promise<HeldLock | undefined> {
-      const lockKey = formatRedisThreadLockKey(keyPrefix, key);
-      const token = createRedisThreadLockToken();
-      const reply = await redis.set(lockKey, token, 'PX', ttlMs, 'NX');
-      if (reply !== 'OK') return undefined;
-      return holdRedisThreadLock(redis, lockKey, token, ttlMs);
     },
   };
 }

@@ -66,7 +66,7 @@ interface ActiveEntry {
  * Durable TurnQueue on Redis. Each thread's jobs wait in a list (`pending:{thread}`); a stream
  * (`turns`) read through the consumer group `crew` carries wake-ups naming a thread. A worker
  * that takes a wake-up and the thread's lock (`lock:{thread}`, the same key and token scheme as
- * `createRedisThreadLock`) drains the list in order; entries of crashed workers are reclaimed
+ * `holdRedisThreadLock`) drains the list in order; entries of crashed workers are reclaimed
  * (XAUTOCLAIM) once idle past the lock's expiry, and the job at the head is re-run with
  * attempt + 1. Taking the lock and starting the head is one script; removing a finished job and
  * starting the next (or, when none is left, releasing the lock and acknowledging the wake-up) is

@@ -1,35 +1,18 @@
 import { describe, expect, it, vi } from 'vitest';
+import { silentLogger, testAgent } from '../../../test/helpers/test-fixtures.js';
 import { createMemoryDeliveryGuard } from '../../adapters/memory/memory-delivery-guard.js';
 import { createMemoryRateLimiter } from '../../adapters/memory/memory-rate-limiter.js';
 import { createAgentRegistry } from '../agents/agent-registry.js';
-import type { Agent } from '../agents/agent.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { TurnQueue } from '../queue/ports.js';
 import type { TurnJob } from '../queue/turn-job.js';
-import type { Logger } from '../shared/ports.js';
 import { cutWithoutSplittingCharacters } from './bound-question-text.js';
 import type { DeliveryGuard } from './ports.js';
 import type { QuestionRequest } from './question-request.js';
 import { createQuestionIntake, type QuestionIntakeOptions } from './submit-question.js';
 
-function agent(name: string, aliases: string[] = []): Agent {
-  return {
-    name,
-    description: `${name} things.`,
-    prompt: `You are ${name}.`,
-    model: 'inherit',
-    aliases,
-    displayName: name,
-    suggestedPrompts: [],
-    tools: [],
-    sourceFile: `agents/${name}.md`,
-  };
-}
+const agent = (name: string, aliases: string[] = []) => testAgent(name, aliases, { description: `${name} things.`, displayName: name });
 
-function silentLogger(): Logger {
-  const logger: Logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn(), child: () => logger };
-  return logger;
-}
 
 function setUp(overrides: Partial<QuestionIntakeOptions> & { queueFails?: boolean } = {}) {
   const queued: TurnJob[] = [];

@@ -1,4 +1,3 @@
-import type { ThreadKey } from '../thread/thread-key.js';
 import type { TurnJob, TurnJobProgress } from './turn-job.js';
 
 /** What a worker gets alongside a job. */
@@ -42,18 +41,4 @@ export interface TurnQueue {
   runningCount(): number;
   /** Jobs waiting (all threads), best effort. */
   waitingCount(): Promise<number>;
-}
-
-/** A held per-thread lock. */
-export interface HeldLock {
-  /** Extends the lock's expiry. Returns false when the lock was lost (expired and taken). */
-  renew(): Promise<boolean>;
-  /** Releases the lock if still held by this holder. */
-  release(): Promise<void>;
-}
-
-/** Mutual exclusion per thread so turns in one thread run one at a time. */
-export interface ThreadLock {
-  /** Tries once to take the lock for `ttlMs`; undefined when another holder has it. */
-  tryAcquire(key: ThreadKey, ttlMs: number): Promise<HeldLock | undefined>;
 }

@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { testAgent } from '../../../test/helpers/test-fixtures.js';
 import { createAgentRegistry } from '../agents/agent-registry.js';
-import type { Agent } from '../agents/agent.js';
 import { parseQuestion } from './parse-question.js';
 
-function agent(name: string, aliases: string[] = []): Agent {
-  return {
-    name,
-    description: `The ${name}.`,
-    prompt: `You are the ${name}.`,
-    model: 'inherit',
-    aliases,
-    displayName: name,
-    suggestedPrompts: [],
-    tools: [],
-    sourceFile: `agents/${name}.md`,
-  };
-}
+const agent = testAgent;
 
 const registry = createAgentRegistry([
   agent('backend-architect', ['architect']),

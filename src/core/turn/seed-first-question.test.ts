@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../test/helpers/test-fixtures.js';
 import type { EarlierThreadMessages, ThreadHistoryReader, UserDirectory } from '../thread/ports.js';
 import type { Logger } from '../shared/ports.js';
 import { renderEarlierMessages, seedFirstQuestion } from './seed-first-question.js';
 
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => quiet };
+const quiet = silentLogger();
 const key = { teamId: 'T1', channelId: 'C1', threadTs: '100.000001' };
 
 function readerOf(result: EarlierThreadMessages | Error): ThreadHistoryReader & { calls: string[] } {
