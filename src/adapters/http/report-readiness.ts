@@ -33,7 +33,7 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<{ ok:
 
 /**
  * `/readyz`: 200 `{status:'ready', checks}` or 503 `{status:'not ready', failing, checks}`, where
- * `checks` maps each check's name to `ok` or `failing`. Why a check fails (a Redis host, an error
+ * `checks` maps each check's name to `ok` or `failing` (`shutdown`: `draining`). Why a check fails (a Redis host, an error
  * text) goes to the log, not to whoever can reach the port; it is logged when the state changes,
  * not on every probe.
  */
@@ -45,8 +45,9 @@ export function createReadinessReporter(options: ReadinessOptions): (response: S
     const results = await Promise.all(
       Object.entries(options.checks).map(async ([name, check]) => [name, await runCheck(check, options.timeoutMs)] as const),
     );
-    const checks: Record<string, 'ok' | 'failing'> = {};
-    if (reasons.shutdown !== undefined) checks.shutdown = 'failing';
+    // `draining` is a state, not a detail of the infrastructure: safe to say publicly.
+    const checks: Record<string, 'ok' | 'failing' | 'draining'> = {};
+    if (reasons.shutdown !== undefined) checks.shutdown = 'draining';
     for (const [name, result] of results) {
       checks[name] = result.ok ? 'ok' : 'failing';
       if (!result.ok) reasons[name] = result.reason;
