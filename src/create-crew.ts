@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAnthropicModelClient } from './adapters/anthropic/anthropic-model-client.js';
 import { createHttpServer } from './adapters/http/create-http-server.js';
+import { startMetricsServer } from './adapters/http/start-metrics-server.js';
 import { createCrewMetrics, type CrewMetrics } from './adapters/metrics/create-crew-metrics.js';
 import { createSlackRequestObserver } from './adapters/metrics/create-slack-request-observer.js';
 import { createSlackAuthCheck } from './adapters/slack/create-slack-auth-check.js';
@@ -37,6 +38,8 @@ export interface CrewOptions {
 export interface Crew {
   /** Port the HTTP server listens on (events in HTTP mode; health and metrics always). */
   port: number;
+  /** Port of the metrics-only server (`METRICS_PORT`); undefined when `/metrics` is on `port`. */
+  metricsPort?: number;
   registry: AgentRegistry;
   metrics: CrewMetrics;
   /** Graceful stop: no new work, in-flight answers get `deadlineMs`, then everything closes. */
@@ -155,7 +158,9 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     clock,
     slackRequestListener: slack.httpReceiver?.requestListener,
     isDraining: () => draining,
-    renderMetrics: metrics.render,
+    // With METRICS_PORT, /metrics lives only on the metrics server.
+    renderMetrics: config.metrics.port === undefined ? metrics.render : undefined,
+    metricsToken: config.metrics.token,
     readiness: {
       store: async () => {
         try {
@@ -171,6 +176,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
   });
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const port = (server.address() as AddressInfo).port;
+  const metricsServer = await startMetricsServer({ port: config.metrics.port, endpoint: { render: metrics.render, token: config.metrics.token }, logger });
   if (slack.socketReceiver) await slack.app.start();
   // Learn the bot's identity now (and log a bad token at start); failures are retried later.
   void slackAuth.check();
@@ -185,6 +191,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
   let stopping: Promise<void> | undefined;
   return {
     port,
+    metricsPort: metricsServer.port,
     registry,
     metrics,
     stop(deadlineMs = config.runtime.shutdownDeadlineMs) {
@@ -200,6 +207,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
       await backend.queue.stop(deadlineMs);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await metricsServer.close();
       await backend.close();
       logger.info({}, 'shutdown complete');
   }
