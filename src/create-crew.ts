@@ -36,7 +36,7 @@ export interface CrewOptions {
 
 /** A running crew process. */
 export interface Crew {
-  /** Port the HTTP server listens on (events in HTTP mode; health and metrics always). */
+  /** Port the HTTP server listens on (events in HTTP mode; health, readiness and, unless `metricsPort`, metrics). */
   port: number;
   /** Port of the metrics-only server (`METRICS_PORT`); undefined when `/metrics` is on `port`. */
   metricsPort?: number;
