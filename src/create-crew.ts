@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpServer } from './adapters/http/create-http-server.js';
+import { startMetricsServer } from './adapters/http/start-metrics-server.js';
 import { createCrewMetrics, type CrewMetrics } from './adapters/metrics/create-crew-metrics.js';
 import { createSlackRequestObserver } from './adapters/metrics/create-slack-request-observer.js';
 import { createSlackAuthCheck } from './adapters/slack/create-slack-auth-check.js';
@@ -35,8 +36,10 @@ export interface CrewOptions {
 
 /** A running crew process. */
 export interface Crew {
-  /** Port the HTTP server listens on (events in HTTP mode; health and metrics always). */
+  /** Port the HTTP server listens on (events in HTTP mode; health, readiness and, unless `metricsPort`, metrics). */
   port: number;
+  /** Port of the metrics-only server (`METRICS_PORT`); undefined when `/metrics` is on `port`. */
+  metricsPort?: number;
   registry: AgentRegistry;
   metrics: CrewMetrics;
   /** Graceful stop: no new work, in-flight answers get `deadlineMs`, then everything closes. */
@@ -154,7 +157,9 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     clock,
     slackRequestListener: slack.httpReceiver?.requestListener,
     isDraining: () => draining,
-    renderMetrics: metrics.render,
+    // With METRICS_PORT, /metrics lives only on the metrics server.
+    renderMetrics: config.metrics.port === undefined ? metrics.render : undefined,
+    metricsToken: config.metrics.token,
     readiness: {
       store: async () => {
         try {
@@ -170,6 +175,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
   });
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const port = (server.address() as AddressInfo).port;
+  const metricsServer = await startMetricsServer({ port: config.metrics.port, endpoint: { render: metrics.render, token: config.metrics.token }, logger });
   if (slack.socketReceiver) await slack.app.start();
   // Learn the bot's identity now (and log a bad token at start); failures are retried later.
   void slackAuth.check();
@@ -184,6 +190,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
   let stopping: Promise<void> | undefined;
   return {
     port,
+    metricsPort: metricsServer.port,
     registry,
     metrics,
     stop(deadlineMs = config.runtime.shutdownDeadlineMs) {
@@ -199,6 +206,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
       await backend.queue.stop(deadlineMs);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await metricsServer.close();
       await backend.close();
       logger.info({}, 'shutdown complete');
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedDurationMs, boundedInteger } from './bounded-integer.js';
 
 const optionalString = z
   .string()
@@ -14,8 +15,7 @@ const idList = z
   .transform((ids) => (ids.length === 0 ? undefined : ids))
   .optional();
 
-const positiveInteger = (fallback: number) =>
-  z.coerce.number().int('must be a whole number').positive('must be greater than 0').default(fallback);
+const portNumber = () => boundedInteger({ min: 0, max: 65535, minMessage: 'must be a port number from 0 to 65535' });
 
 /**
  * A daily token budget: a whole number of budget tokens (input-token equivalents, see
@@ -53,8 +53,14 @@ export const environmentSchema = z
     REDIS_URL: optionalString.refine((value) => value === undefined || /^rediss?:\/\//.test(value), {
       message: 'must start with redis:// or rediss://',
     }),
-    /** HTTP port for Slack events (HTTP mode) and health/metrics endpoints (both modes). */
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** HTTP port for Slack events (HTTP mode) and health/readiness (and metrics, unless METRICS_PORT) endpoints (both modes). */
+    PORT: portNumber().default(3000),
+    /** When set, `/metrics` is served on this port only (and no longer on PORT). */
+    METRICS_PORT: portNumber().optional(),
+    /** When set, `/metrics` requires `Authorization: Bearer <token>`. */
+    METRICS_TOKEN: optionalString.refine((value) => value === undefined || value.length >= 16, {
+      message: 'must be at least 16 characters (a short token is guessable)',
+    }),
     /** Folder of agent files. */
     AGENTS_DIR: z.string().default('agents'),
     /** Agent for bare mentions and DMs. */
@@ -70,41 +76,36 @@ export const environmentSchema = z
     CLAUDE_MODEL_OPUS: z.string().min(1).default('claude-opus-4-8'),
     CLAUDE_MODEL_HAIKU: z.string().min(1).default('claude-haiku-4-5'),
     /** Maximum tokens in one answer. */
-    MAX_OUTPUT_TOKENS: positiveInteger(4096),
+    MAX_OUTPUT_TOKENS: boundedInteger({ min: 1, max: 128_000, maxReason: "today's models write at most 128K tokens" }).default(4096),
     /** Input token budget for a turn's history (the model's context window also bounds it). */
-    HISTORY_TOKEN_BUDGET: positiveInteger(60_000),
+    HISTORY_TOKEN_BUDGET: boundedInteger({ min: 1, max: 1_000_000, maxReason: 'the largest context window is 1M tokens' }).default(60_000),
     /** Days a thread's state is kept after its last activity. */
-    THREAD_RETENTION_DAYS: positiveInteger(30),
+    THREAD_RETENTION_DAYS: boundedInteger({ min: 1, max: 365, maxReason: 'one year' }).default(30),
     /** Most turns (questions + answers) kept per thread; older pairs are dropped. */
-    MAX_STORED_TURNS: positiveInteger(200).refine((value) => value >= 2 && value % 2 === 0, {
+    MAX_STORED_TURNS: boundedInteger({ min: 1, max: 10_000, maxReason: 'every turn is read back for each answer' }).default(200).refine((value) => value >= 2 && value % 2 === 0, {
       message: 'must be an even number of at least 2 (turns are kept in question/answer pairs)',
     }),
     /** Longest question accepted, in characters; longer ones are trimmed with a note. */
-    MAX_QUESTION_CHARS: positiveInteger(20_000),
+    MAX_QUESTION_CHARS: boundedInteger({ min: 1, max: 100_000, maxReason: 'a Slack message holds at most 40000' }).default(20_000),
     /** Abort a model stream when no token arrives for this long. */
-    MODEL_STALL_TIMEOUT_MS: positiveInteger(60_000),
+    MODEL_STALL_TIMEOUT_MS: boundedDurationMs({ min: 1, max: 600_000, maxReason: 'a stalled stream holds an answer slot this long' }).default(60_000),
     /** Total time spent retrying a busy model before giving up. */
-    MODEL_RETRY_BUDGET_MS: positiveInteger(45_000),
+    MODEL_RETRY_BUDGET_MS: boundedDurationMs({ min: 1, max: 600_000, maxReason: 'the asker waits that long in silence' }).default(45_000),
     /** On SIGTERM, how long in-flight answers may finish before they are interrupted. */
-    SHUTDOWN_DEADLINE_MS: positiveInteger(20_000),
+    SHUTDOWN_DEADLINE_MS: boundedDurationMs({ min: 1, max: 600_000, maxReason: 'orchestrators kill a stopping process well before that' }).default(20_000),
     /** Answers running at once per process (one process streams 500 at once with event-loop delay p99 < 100 ms: see the README's benchmark). */
-    TURN_CONCURRENCY: positiveInteger(256),
+    TURN_CONCURRENCY: boundedInteger({ min: 1, max: 2_000, maxReason: "Slack's per-workspace rate limits bind long before" }).default(256),
     /** Slack stream flush interval once the first words are out. */
-    STREAM_FLUSH_INTERVAL_MS: positiveInteger(800),
+    STREAM_FLUSH_INTERVAL_MS: boundedDurationMs({ min: 1, max: 60_000, maxReason: 'the thread would show nothing new for a minute' }).default(800),
     /** Age after which a streaming Slack message continues in a new one (Slack expires streams at ~5 min). */
-    STREAM_ROTATE_AFTER_MS: z.coerce
-      .number()
-      .int('must be a whole number')
-      .positive('must be greater than 0')
-      .max(270_000, 'must be at most 270000 (Slack ends a stream after about 5 minutes)')
-      .default(240_000),
+    STREAM_ROTATE_AFTER_MS: boundedDurationMs({ min: 1, max: 270_000, maxReason: 'Slack ends a stream after about 5 minutes' }).default(240_000),
     /** Prefix of every Redis key (several crews, or tests, can share one Redis). */
     REDIS_KEY_PREFIX: z
       .string()
       .default('crew:')
       .refine((value) => !/[{}]/.test(value), { message: 'must not contain { or } (they would break the per-thread hash tag)' }),
     /** Per-thread lock expiry; renewed every third of it while a turn runs, so a crashed holder frees the thread this fast. */
-    TURN_LOCK_TTL_MS: z.coerce.number().int('must be a whole number').min(1000, 'must be at least 1000').default(30_000),
+    TURN_LOCK_TTL_MS: boundedDurationMs({ min: 1000, max: 600_000, maxReason: "a crashed replica's turn waits this long to resume" }).default(30_000),
     /** Comma-separated workspace ids (T…) the crew answers in; unset = every workspace. */
     ALLOWED_TEAM_IDS: idList,
     /** Comma-separated channel ids (C…/G…) the crew answers in; unset = every channel. DMs are not channel-restricted. */
@@ -112,9 +113,9 @@ export const environmentSchema = z
     /** Comma-separated user ids (U…/W…) the crew answers; unset = everyone. */
     ALLOWED_USER_IDS: idList,
     /** Questions one person may ask per minute (token bucket refill rate); 0 turns the limit off. */
-    USER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0, 'must be 0 (off) or more').default(10),
+    USER_RATE_LIMIT_PER_MINUTE: boundedInteger({ min: 0, max: 1_000, minMessage: 'must be 0 (off) or more', maxReason: 'use 0 to turn the limit off' }).default(10),
     /** Questions one person may ask in a quick burst (bucket size); default = USER_RATE_LIMIT_PER_MINUTE. */
-    USER_RATE_LIMIT_BURST: z.coerce.number().int('must be a whole number').positive('must be greater than 0').optional(),
+    USER_RATE_LIMIT_BURST: boundedInteger({ min: 1, max: 1_000 }).optional(),
     /** Budget tokens per workspace per UTC day (output counts 5, cache writes 1.25, cache reads 0.1 per token); unset = no limit. */
     TEAM_DAILY_TOKEN_BUDGET: optionalDailyBudget,
     /** Budget tokens per channel (each DM is one) per UTC day; unset = no limit. */
@@ -127,6 +128,9 @@ export const environmentSchema = z
         path: ['SLACK_SIGNING_SECRET'],
         message: 'is required in HTTP mode (or set SLACK_APP_TOKEN to use Socket Mode)',
       });
+    }
+    if (environment.METRICS_PORT !== undefined && environment.METRICS_PORT !== 0 && environment.METRICS_PORT === environment.PORT) {
+      context.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'must differ from PORT (unset it to serve /metrics on PORT)' });
     }
     // Run even when other variables failed, so one error names every problem.
   }, { when: () => true });

@@ -23,6 +23,13 @@ export interface Config {
   };
   redisUrl?: string;
   port: number;
+  /** Where and how `/metrics` is served. */
+  metrics: {
+    /** `METRICS_PORT`: serve `/metrics` on its own port (and not on `port`); unset → on `port`. */
+    port?: number;
+    /** `METRICS_TOKEN`: when set, `/metrics` requires this bearer token. */
+    token?: string;
+  };
   agentsDir: string;
   defaultAgent?: string;
   log: { level: Environment['LOG_LEVEL']; format: Environment['LOG_FORMAT'] };
@@ -116,6 +123,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     },
     redisUrl: env.REDIS_URL,
     port: env.PORT,
+    metrics: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
     agentsDir: env.AGENTS_DIR,
     defaultAgent: env.DEFAULT_AGENT,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },

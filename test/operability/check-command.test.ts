@@ -76,11 +76,18 @@ describe('npm start -- --check', { timeout: 40_000 }, () => {
 
   it('exits 2 naming every bad variable with a hint, never its value', async () => {
     const { ANTHROPIC_API_KEY: _omitted, ...withoutKey } = goodEnv;
-    const result = await runCheck({ ...withoutKey, SLACK_BOT_TOKEN: 'xapp-wrong-kind-of-token', PORT: 'eighty' });
+    const result = await runCheck({
+      ...withoutKey,
+      SLACK_BOT_TOKEN: 'xapp-wrong-kind-of-token',
+      PORT: 'eighty',
+      // Above 2^31-1 ms: Node would fire this timer after 1 ms.
+      STREAM_FLUSH_INTERVAL_MS: '4294967296',
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('SLACK_BOT_TOKEN must be a bot token starting with xoxb- (hint: OAuth & Permissions → Bot User OAuth Token)');
     expect(result.stderr).toContain('ANTHROPIC_API_KEY is required (hint: console.anthropic.com → API keys)');
-    expect(result.stderr).toMatch(/PORT /);
+    expect(result.stderr).toContain('PORT must be a whole number');
+    expect(result.stderr).toContain('STREAM_FLUSH_INTERVAL_MS must be at most 60000');
     expect(result.stderr).not.toContain('xapp-wrong-kind-of-token');
     expect(connections).toBe(0);
   });
