@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { settle } from './faults/fault-test-helpers.js';
 import { startCrewHarness, type CrewHarness } from './crew-harness.js';
 import { buildCrewCommand, buildMentionEvent, buildMessageEvent, nextTs } from './slack-event-builders.js';
 
@@ -160,7 +161,7 @@ describe('HTTP mode: the crew answers in Slack threads', () => {
       buildMessageEvent({ channelType: 'channel', text: 'top-level chatter' }),
     ];
     for (const event of events) expect((await harness.postEvent(event)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await settle(150); // a bounded window in which nothing may happen
     expect(harness.anthropic.requests.length).toBe(requestsBefore);
     expect(harness.slack.calls.filter((call) => call.method.startsWith('chat.'))).toHaveLength(0);
   });
@@ -175,7 +176,7 @@ describe('HTTP mode: the crew answers in Slack threads', () => {
     ]);
     expect(responses.map((response) => response.status)).toEqual([200, 200, 200]);
     await answerIn('C111', event.event.ts);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await settle(150); // a bounded window in which nothing may happen
     expect(harness.slack.callsTo('chat.startStream')).toHaveLength(1);
   });
 
@@ -185,7 +186,7 @@ describe('HTTP mode: the crew answers in Slack threads', () => {
     const now = Math.floor(Date.now() / 1000);
     expect((await harness.postEvent(buildMentionEvent({ text: 'future' }), { timestampSec: now + 600 })).status).toBe(401);
     expect((await harness.postEvent(buildMentionEvent({ text: 'past' }), { timestampSec: now - 600 })).status).toBe(401);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await settle(100); // a bounded window in which nothing may happen
     expect(harness.slack.callsTo('chat.startStream')).toHaveLength(0);
   });
 

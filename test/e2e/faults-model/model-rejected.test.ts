@@ -1,4 +1,5 @@
 import { textOf } from '../../../src/core/model/content-block.js';
+import { settle } from '../faults/fault-test-helpers.js';
 import { describe, expect, it } from 'vitest';
 import { useCrewHarness } from '../use-crew-harness.js';
 import { buildMentionEvent, buildMessageEvent } from '../slack-event-builders.js';
@@ -26,7 +27,7 @@ describe('when the model API rejects the request', () => {
       expect(message?.text).not.toMatch(/req_fake|invalid x-api-key|\b4\d\d\b/);
       expect(retryButtonOf(message)).toBeUndefined();
 
-      await new Promise((resolve) => setTimeout(resolve, 300)); // a retry would arrive here
+      await settle(300); // a bounded window in which nothing may happen
       expect(harness.anthropic.requests).toHaveLength(1);
       const requestId = harness.anthropic.requests[0]?.id;
       expect(requestId).toMatch(/^req_fake_\d+$/);
