@@ -150,6 +150,24 @@ describe('fake Anthropic API: tools, server tools and thinking', () => {
     expect(rejected.apiMessage).toMatch(/^messages\.1\.content\.0: unexpected `tool_use_id` found in `web_search_tool_result` blocks: srvtoolu_01\w+\. Each `web_search_tool_result` block must have a corresponding `server_tool_use` block before it\.$/);
   });
 
+  it('answers a web fetch without streaming, counting it in usage, and takes the fetched page back', async () => {
+    const page = { type: 'document' as const, source: { type: 'text' as const, media_type: 'text/plain' as const, data: 'Citus shards by distribution column.' }, title: 'Citus docs' };
+    api.enqueueReply({
+      blocks: [
+        { type: 'server_tool_use', name: 'web_fetch', input: { url: 'https://docs.citusdata.com/' } },
+        { type: 'web_fetch_tool_result', content: { type: 'web_fetch_result', url: 'https://docs.citusdata.com/', content: page, retrieved_at: '2026-11-20T10:00:00Z' } },
+        { type: 'text', text: 'Citus distributes by a column.' },
+      ],
+    });
+    const tools = [{ type: 'web_fetch_20260309', name: 'web_fetch', max_uses: 2 }] as unknown as Anthropic.ToolUnion[];
+    const message = await client.messages.create({ model: MODEL, max_tokens: 500, tools, messages: [QUESTION] });
+    expect(message.content.map((b) => b.type)).toEqual(['server_tool_use', 'web_fetch_tool_result', 'text']);
+    expect(message.content[1]).toMatchObject({ tool_use_id: (message.content[0] as Anthropic.ServerToolUseBlock).id, content: { content: { title: 'Citus docs' } } });
+    expect(message.usage.server_tool_use).toEqual({ web_search_requests: 0, web_fetch_requests: 1 });
+    const back = [QUESTION, { role: 'assistant' as const, content: message.content }, { role: 'user' as const, content: 'thanks' }];
+    expect((await client.messages.create({ model: MODEL, max_tokens: 50, tools, messages: back })).stop_reason).toBe('end_turn');
+  });
+
   it('streams thinking with its signature, returns the same blocks without streaming, and takes them back', async () => {
     const reasoning = 'Sharding by tenant keeps joins local; watch the largest tenants.';
     const blocks = [
