@@ -2,20 +2,26 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { FakeAnthropicCache } from './fake-anthropic-cache.js';
-import { countTokens, defaultFakeReply, replyText } from './fake-anthropic-reply.js';
-import { writeFakeAnthropicSse } from './fake-anthropic-sse.js';
+import { type FakeErrorShape, hasValidApiKey, writeApiError } from './fake-anthropic-http.js';
+import { answerModelsRequest, DEFAULT_FAKE_MODELS, type FakeModelsContext } from './fake-anthropic-models.js';
+import { defaultFakeReply } from './fake-anthropic-reply.js';
+import { sendFakeReply } from './fake-anthropic-send-reply.js';
 import type {
   FakeAnthropicApiOptions,
-  FakeAnthropicFault,
   FakeAnthropicReply,
   FakeAnthropicRequest,
   FakeMessagesBody,
+  FakeModelsFault,
+  FakeModelsRequest,
+  FakeToolDefinition,
   FakeUsage,
 } from './fake-anthropic-types.js';
 import { validateFakeMessagesBody } from './fake-anthropic-validate.js';
 import { waitFor } from './wait-for.js';
 
 export type * from './fake-anthropic-types.js';
+export { DEFAULT_FAKE_MODELS } from './fake-anthropic-models.js';
+export * from './fake-anthropic-request-blocks.js';
 
 /** Summed usage over all answered requests. */
 export interface FakeUsageTotals extends FakeUsage {
@@ -28,48 +34,32 @@ export interface FakeAnthropicApi {
   readonly url: string;
   /** Every request, oldest first (recorded on arrival, updated as it progresses). */
   readonly requests: FakeAnthropicRequest[];
+  /** Every `GET /v1/models` / `GET /v1/models/{id}` request, oldest first (kept apart from `requests`). */
+  readonly modelsRequests: FakeModelsRequest[];
   /** Queues replies (FIFO, one per request); `times` queues the same reply repeatedly. */
   enqueueReply(reply: FakeAnthropicReply, times?: number): void;
+  /** Queues failures of the models endpoint (FIFO, one per models request), e.g. to test a start-up fallback. */
+  enqueueModelsFault(fault: FakeModelsFault, times?: number): void;
   /** Resolves with `requests` once at least `n` requests arrived (default timeout 5000 ms). */
   waitForRequests(n: number, timeoutMs?: number): Promise<FakeAnthropicRequest[]>;
   /** Summed usage of all requests that got a response. */
   usageTotals(): FakeUsageTotals;
   /** Empties the prompt cache. */
   clearCache(): void;
-  /** Forgets requests, queued replies and the cache. */
+  /** Forgets requests (messages and models), queued replies and models faults, and the cache. */
   reset(): void;
   /** Destroys open sockets (so stalled streams cannot hang) and stops the server. */
   close(): Promise<void>;
 }
 
-const ERROR_TYPES: Record<number, string> = {
-  400: 'invalid_request_error',
-  401: 'authentication_error',
-  402: 'billing_error',
-  403: 'permission_error',
-  404: 'not_found_error',
-  413: 'request_too_large',
-  429: 'rate_limit_error',
-  500: 'api_error',
-  504: 'timeout_error',
-  529: 'overloaded_error',
-};
-const DEFAULT_MESSAGES: Record<string, string> = {
-  rate_limit_error: 'This request would exceed the rate limit for your organization (fake).',
-  overloaded_error: 'Overloaded',
-  api_error: 'Internal server error',
-  authentication_error: 'invalid x-api-key',
-};
-const STATUS_OF_TYPE: Record<string, number> = { overloaded_error: 529, rate_limit_error: 429, api_error: 500 };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Starts a fake Anthropic Messages API (`POST /v1/messages`) on 127.0.0.1 that speaks the real
  * wire format: an API key (`x-api-key`, or `Authorization: Bearer` as SDK 1.x sends it) and
  * `anthropic-version` required, API-shaped error bodies with a
- * `request-id` header, JSON replies or SSE streams framed like the API, scripted faults, and a
- * prompt-cache model reporting cache read/creation tokens (see `FakeAnthropicCache`).
+ * `request-id` header, JSON replies or SSE streams framed like the API (text, or content blocks:
+ * thinking, client tool use, server web search / fetch), scripted faults, a prompt-cache model
+ * reporting cache read/creation tokens (see `FakeAnthropicCache`), and the models list
+ * (`GET /v1/models`, `GET /v1/models/{id}`, see `answerModelsRequest`).
  */
 export async function startFakeAnthropicApi(options: FakeAnthropicApiOptions = {}): Promise<FakeAnthropicApi> {
   const requests: FakeAnthropicRequest[] = [];
@@ -80,20 +70,18 @@ export async function startFakeAnthropicApi(options: FakeAnthropicApiOptions = {
     ttlMs: options.cacheTtlMs ?? 5 * 60_000,
   });
   let counter = 0;
+  const modelsRequests: FakeModelsRequest[] = [];
+  const modelsFaults: FakeModelsFault[] = [];
+  const modelsContext: FakeModelsContext = {
+    models: options.models ?? DEFAULT_FAKE_MODELS,
+    apiKey: options.apiKey,
+    takeFault: () => modelsFaults.shift(),
+    record: (request) => modelsRequests.push(request),
+    nextRequestId: () => `req_fake_models_${modelsRequests.length + 1}`,
+  };
 
-  function sendError(res: ServerResponse, record: FakeAnthropicRequest, status: number, fault: Partial<Extract<FakeAnthropicFault, { status: number }>> = {}): void {
-    const type = fault.errorType ?? ERROR_TYPES[status] ?? 'api_error';
-    const body = JSON.stringify({
-      type: 'error',
-      error: { type, message: fault.message ?? DEFAULT_MESSAGES[type] ?? type },
-      request_id: record.id,
-    });
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'request-id': record.id };
-    if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
-    if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
-    if (fault.shouldRetry !== undefined) headers['x-should-retry'] = String(fault.shouldRetry);
-    res.writeHead(status, headers);
-    res.end(body);
+  function sendError(res: ServerResponse, record: FakeAnthropicRequest, status: number, fault: FakeErrorShape = {}): void {
+    writeApiError(res, record.id, status, fault);
     record.status = status;
     record.outcome = 'http_error';
     record.completedAt = Date.now();
@@ -105,6 +93,8 @@ export async function startFakeAnthropicApi(options: FakeAnthropicApiOptions = {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (path === '/v1/models' || path.startsWith('/v1/models/')) return answerModelsRequest(req, res, modelsContext);
     counter += 1;
     const n = counter;
     const record: FakeAnthropicRequest = {
@@ -114,6 +104,7 @@ export async function startFakeAnthropicApi(options: FakeAnthropicApiOptions = {
       stream: false,
       receivedAt: Date.now(),
       outcome: 'pending',
+      tools: [],
     };
     requests.push(record);
     const chunks: Buffer[] = [];
@@ -128,16 +119,13 @@ export async function startFakeAnthropicApi(options: FakeAnthropicApiOptions = {
     }
     record.body = parsed;
     record.stream = (parsed as { stream?: unknown } | null)?.stream === true;
+    const tools = (parsed as { tools?: unknown } | null)?.tools;
+    if (Array.isArray(tools)) record.tools = tools as FakeToolDefinition[];
 
-    const path = (req.url ?? '').split('?')[0];
     if (req.method !== 'POST' || path !== '/v1/messages') {
       return sendError(res, record, 404, { message: `Not found: ${req.method} ${path}` });
     }
-    // SDK 1.x sends the API key as `Authorization: Bearer <key>`; older clients send `x-api-key`.
-    const apiKey = req.headers['x-api-key'] ?? /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (typeof apiKey !== 'string' || apiKey === '' || (options.apiKey !== undefined && apiKey !== options.apiKey)) {
-      return sendError(res, record, 401);
-    }
+    if (!hasValidApiKey(req, options.apiKey)) return sendError(res, record, 401);
     if (!req.headers['anthropic-version']) {
       return sendError(res, record, 400, { message: 'anthropic-version: header is required' });
     }
@@ -156,75 +144,7 @@ export async function startFakeAnthropicApi(options: FakeAnthropicApiOptions = {
     }
     if (fault && 'status' in fault) return sendError(res, record, fault.status, fault);
 
-    const { text, stopReason } = replyText(reply, body.max_tokens);
-    const usage: FakeUsage = { ...cache.usageFor(body), output_tokens: countTokens(text) };
-    record.usage = usage;
-    const messageId = `msg_fake_${n}`;
-
-    if (record.stream) {
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        'request-id': record.id,
-      });
-      record.status = 200;
-      record.outcome = await writeFakeAnthropicSse(res, {
-        messageId,
-        model: body.model,
-        text,
-        stopReason,
-        usage,
-        tokensPerDelta: reply.tokensPerDelta ?? 3,
-        ...(reply.tokensPerSecond !== undefined ? { tokensPerSecond: reply.tokensPerSecond } : {}),
-        ...(reply.firstTokenDelayMs !== undefined ? { firstTokenDelayMs: reply.firstTokenDelayMs } : {}),
-        ...(fault ? { fault } : {}),
-        onFirstDelta: () => {
-          record.firstDeltaAt = Date.now();
-        },
-        onSent: (sent) => {
-          record.text = sent;
-          usage.output_tokens = countTokens(sent);
-        },
-      });
-      record.completedAt = Date.now();
-      return;
-    }
-
-    const tokens = countTokens(text);
-    await sleep((reply.firstTokenDelayMs ?? 0) + (reply.tokensPerSecond ? (tokens / reply.tokensPerSecond) * 1000 : 0));
-    if (fault && 'errorAfterChars' in fault) {
-      const type = fault.errorType ?? 'overloaded_error';
-      return sendError(res, record, STATUS_OF_TYPE[type] ?? 500, { errorType: type, ...(fault.message ? { message: fault.message } : {}) });
-    }
-    if (fault && 'stallAfterChars' in fault) {
-      await new Promise<void>((resolve) => res.once('close', () => resolve()));
-      record.outcome = 'stalled';
-      record.completedAt = Date.now();
-      return;
-    }
-    if (fault && 'dropAfterChars' in fault) {
-      req.socket.destroy();
-      record.outcome = 'dropped';
-      record.completedAt = Date.now();
-      return;
-    }
-    const json = JSON.stringify({
-      id: messageId,
-      type: 'message',
-      role: 'assistant',
-      model: body.model,
-      content: [{ type: 'text', text }],
-      stop_reason: stopReason,
-      stop_sequence: null,
-      usage,
-    });
-    res.writeHead(200, { 'content-type': 'application/json', 'request-id': record.id });
-    res.end(json);
-    record.status = 200;
-    record.text = text;
-    record.firstDeltaAt = Date.now();
-    record.outcome = 'completed';
-    record.completedAt = Date.now();
+    await sendFakeReply({ req, res, record, body, reply, n, inputUsage: cache.usageFor(body), sendError });
   }
 
   const server = createServer((req, res) => {
@@ -249,8 +169,15 @@ export async function startFakeAnthropicApi(options: FakeAnthropicApiOptions = {
   return {
     url,
     requests,
+    modelsRequests,
     enqueueReply(reply, times = 1) {
+      if (reply.blocks && (reply.text !== undefined || reply.tokens !== undefined)) {
+        throw new Error('fake reply: `blocks` excludes `text` and `tokens`');
+      }
       for (let i = 0; i < times; i += 1) queue.push(reply);
+    },
+    enqueueModelsFault(fault, times = 1) {
+      for (let i = 0; i < times; i += 1) modelsFaults.push(fault);
     },
     async waitForRequests(count, timeoutMs = 5000) {
       await waitFor(() => requests.length >= count, { timeoutMs, describe });
@@ -278,6 +205,8 @@ export async function startFakeAnthropicApi(options: FakeAnthropicApiOptions = {
     reset() {
       requests.length = 0;
       queue.length = 0;
+      modelsRequests.length = 0;
+      modelsFaults.length = 0;
       cache.clear();
     },
     async close() {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { countTokens } from './fake-anthropic-reply.js';
-import type { FakeMessagesBody, FakeTextBlock, FakeUsage } from './fake-anthropic-types.js';
+import type { FakeCacheControl, FakeContentBlockParam, FakeMessagesBody, FakeToolDefinition, FakeUsage } from './fake-anthropic-types.js';
 
-/** Tokens added for each message (and for a system prompt), on its first block. */
+/** Tokens added for each message (and for a system prompt and a tool list), on its first block. */
 export const MESSAGE_OVERHEAD_TOKENS = 4;
 /** How many blocks before a breakpoint the cache lookup checks (the real API's window is 20). */
 export const LOOKBACK_BLOCKS = 20;
@@ -33,11 +33,13 @@ export interface FakeAnthropicCacheOptions {
 /**
  * A simple model of Anthropic prompt caching, for measuring cost in tests and benchmarks.
  *
- * A request is flattened into blocks: system blocks, then each message's content blocks in order
- * (string content is one text block). Each block costs ⌈chars/4⌉ tokens, plus
- * {@link MESSAGE_OVERHEAD_TOKENS} on the first block of every message and of the system prompt.
- * A prefix is identified by a hash chained over model + every block's role, message index and
- * text (`cache_control` itself is ignored).
+ * A request is flattened into blocks in the API's cache order: tool definitions, system blocks,
+ * then each message's content blocks (string content is one text block). A text block costs
+ * ⌈chars/4⌉ tokens, any other block or tool ⌈chars/4⌉ of its JSON, plus
+ * {@link MESSAGE_OVERHEAD_TOKENS} on the first block of every message, of the system prompt and
+ * of the tool list. A prefix is identified by a hash chained over model + every block's role,
+ * message index and text or JSON (`cache_control` itself is ignored), so a changed tool list
+ * changes every prefix after it and misses the cache.
  *
  * Breakpoints are blocks carrying `cache_control`; with top-level `cache_control` (automatic
  * caching) the last block of the last message is one too.
@@ -113,7 +115,10 @@ export class FakeAnthropicCache {
   }
 
   private flatten(body: FakeMessagesBody): FlatBlock[] {
-    const sources: Array<{ role: string; message: number; blocks: FakeTextBlock[] }> = [];
+    const sources: Array<{ role: string; message: number; blocks: CacheBlock[] }> = [];
+    if (body.tools !== undefined && body.tools.length > 0) {
+      sources.push({ role: 'tools', message: -2, blocks: body.tools.map(toolBlock) });
+    }
     if (body.system !== undefined) {
       sources.push({ role: 'system', message: -1, blocks: asBlocks(body.system) });
     }
@@ -125,11 +130,12 @@ export class FakeAnthropicCache {
     let tokens = 0;
     sources.forEach((source, s) => {
       source.blocks.forEach((block, b) => {
+        const text = block.type === 'text' && typeof block.text === 'string' ? block.text : jsonWithoutCacheControl(block);
         hash = createHash('sha256')
           .update(hash)
-          .update(JSON.stringify([source.role, source.message, block.type, block.text]))
+          .update(JSON.stringify([source.role, source.message, block.type, text]))
           .digest('hex');
-        tokens += countTokens(block.text) + (b === 0 ? MESSAGE_OVERHEAD_TOKENS : 0);
+        tokens += countTokens(text) + (b === 0 ? MESSAGE_OVERHEAD_TOKENS : 0);
         const control =
           block.cache_control ??
           (s === lastSource && b === source.blocks.length - 1 && source.role !== 'system' ? body.cache_control : undefined);
@@ -144,6 +150,23 @@ export class FakeAnthropicCache {
   }
 }
 
-function asBlocks(content: string | FakeTextBlock[]): FakeTextBlock[] {
-  return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
+/** A block as the cache sees it: a text block, or any other block or tool (counted by its JSON). */
+interface CacheBlock {
+  type: string;
+  text?: string;
+  cache_control?: FakeCacheControl;
+  [key: string]: unknown;
+}
+
+function asBlocks(content: string | FakeContentBlockParam[]): CacheBlock[] {
+  return typeof content === 'string' ? [{ type: 'text', text: content }] : (content as unknown as CacheBlock[]);
+}
+
+function toolBlock(tool: FakeToolDefinition): CacheBlock {
+  return { ...tool, type: `tool:${String(tool.type ?? 'custom')}` };
+}
+
+function jsonWithoutCacheControl(block: CacheBlock): string {
+  const { cache_control: _ignored, ...rest } = block;
+  return JSON.stringify(rest);
 }

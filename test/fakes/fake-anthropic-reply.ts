@@ -1,4 +1,4 @@
-import type { FakeAnthropicReply, FakeMessagesBody } from './fake-anthropic-types.js';
+import type { FakeAnthropicReply, FakeMessagesBody, FakeStopReason } from './fake-anthropic-types.js';
 
 /** Characters per token in every count the fake makes. */
 export const CHARS_PER_TOKEN = 4;
@@ -30,7 +30,8 @@ export function fillerText(tokens: number): string {
 function lastUserText(body: FakeMessagesBody): string {
   const last = [...body.messages].reverse().find((m) => m.role === 'user');
   if (!last) return '';
-  return typeof last.content === 'string' ? last.content : last.content.map((b) => b.text).join(' ');
+  if (typeof last.content === 'string') return last.content;
+  return last.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join(' ');
 }
 
 /**
@@ -43,7 +44,7 @@ export function defaultFakeReply(body: FakeMessagesBody, n: number): FakeAnthrop
 }
 
 /** The text a reply produces and its stop reason, cut to `maxTokens` (stop reason `max_tokens`). */
-export function replyText(reply: FakeAnthropicReply, maxTokens: number): { text: string; stopReason: 'end_turn' | 'max_tokens' } {
+export function replyText(reply: FakeAnthropicReply, maxTokens: number): { text: string; stopReason: FakeStopReason } {
   const full = reply.text ?? fillerText(reply.tokens ?? 0);
   if (countTokens(full) > maxTokens) {
     return { text: full.slice(0, maxTokens * CHARS_PER_TOKEN), stopReason: reply.stopReason ?? 'max_tokens' };

@@ -1,13 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import { CHARS_PER_TOKEN } from './fake-anthropic-reply.js';
-import type { FakeAnthropicFault, FakeAnthropicOutcome, FakeUsage } from './fake-anthropic-types.js';
+import type { FakeAnthropicFault, FakeAnthropicOutcome, FakeStopReason, FakeUsage } from './fake-anthropic-types.js';
 
 /** What {@link writeFakeAnthropicSse} streams. */
 export interface SseReplyPlan {
   messageId: string;
   model: string;
   text: string;
-  stopReason: 'end_turn' | 'max_tokens';
+  stopReason: FakeStopReason;
   usage: FakeUsage;
   tokensPerDelta: number;
   tokensPerSecond?: number;
@@ -24,16 +24,18 @@ export function sseFrame(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function write(res: ServerResponse, chunk: string): Promise<void> {
+/** Writes one chunk and resolves once it is flushed (or at once when the socket is gone). */
+export function write(res: ServerResponse, chunk: string): Promise<void> {
   return new Promise((resolve) => {
     if (res.destroyed) return resolve();
     res.write(chunk, () => resolve());
   });
 }
 
-function faultLimit(fault: FakeAnthropicFault | undefined): number | undefined {
+/** The character count after which a mid-stream fault fires, if the fault is one. */
+export function faultLimit(fault: FakeAnthropicFault | undefined): number | undefined {
   if (!fault) return undefined;
   if ('errorAfterChars' in fault) return fault.errorAfterChars;
   if ('stallAfterChars' in fault) return fault.stallAfterChars;
@@ -41,7 +43,8 @@ function faultLimit(fault: FakeAnthropicFault | undefined): number | undefined {
   return undefined;
 }
 
-function waitForClose(res: ServerResponse): Promise<void> {
+/** Resolves when the response closes (the client aborted or the fake closed). */
+export function waitForClose(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     if (res.destroyed) return resolve();
     res.once('close', () => resolve());
@@ -104,7 +107,26 @@ export async function writeFakeAnthropicSse(res: ServerResponse, plan: SseReplyP
   plan.onSent(sent);
   if (res.destroyed) return 'client_aborted';
 
-  const fault = plan.fault;
+  const faulted = await applyMidStreamFault(res, plan.fault);
+  if (faulted) return faulted;
+
+  res.end(
+    sseFrame('content_block_stop', { type: 'content_block_stop', index: 0 }) +
+      sseFrame('message_delta', {
+        type: 'message_delta',
+        delta: { stop_reason: plan.stopReason, stop_sequence: null },
+        usage: { output_tokens: usage.output_tokens },
+      }) +
+      sseFrame('message_stop', { type: 'message_stop' }),
+  );
+  return 'completed';
+}
+
+/**
+ * Ends a stream the way a mid-stream fault does (an SSE `error` event, a stall until the client
+ * aborts, or a dropped socket); resolves undefined, doing nothing, for other faults.
+ */
+export async function applyMidStreamFault(res: ServerResponse, fault: FakeAnthropicFault | undefined): Promise<FakeAnthropicOutcome | undefined> {
   if (fault && 'errorAfterChars' in fault) {
     const type = fault.errorType ?? 'overloaded_error';
     res.end(sseFrame('error', { type: 'error', error: { type, message: fault.message ?? (type === 'overloaded_error' ? 'Overloaded' : 'Internal server error') } }));
@@ -118,15 +140,5 @@ export async function writeFakeAnthropicSse(res: ServerResponse, plan: SseReplyP
     res.socket?.destroy();
     return 'dropped';
   }
-
-  res.end(
-    sseFrame('content_block_stop', { type: 'content_block_stop', index: 0 }) +
-      sseFrame('message_delta', {
-        type: 'message_delta',
-        delta: { stop_reason: plan.stopReason, stop_sequence: null },
-        usage: { output_tokens: usage.output_tokens },
-      }) +
-      sseFrame('message_stop', { type: 'message_stop' }),
-  );
-  return 'completed';
+  return undefined;
 }

@@ -1,19 +1,26 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type {
+  FakeContentBlock,
+  FakeContentBlockParam,
+  FakeModel,
+  FakeReplyBlock,
+  FakeStopReason,
+  FakeTextBlock,
+  FakeToolDefinition,
+} from './fake-anthropic-block-types.js';
 
-/** A text content block as the fake accepts it. */
-export interface FakeTextBlock {
-  type: 'text';
-  text: string;
-  cache_control?: { type: 'ephemeral'; ttl?: '5m' | '1h' } | null;
-}
+export type * from './fake-anthropic-block-types.js';
 
 /** A validated `POST /v1/messages` body (only the fields the fake interprets are typed). */
 export interface FakeMessagesBody {
   model: string;
   max_tokens: number;
-  messages: Array<{ role: 'user' | 'assistant'; content: string | FakeTextBlock[] }>;
+  messages: Array<{ role: 'user' | 'assistant'; content: string | FakeContentBlockParam[] }>;
   system?: string | FakeTextBlock[];
   stream?: boolean;
+  /** Custom and server tools; part of the cached prefix (before `system`). */
+  tools?: FakeToolDefinition[];
+  tool_choice?: { type: 'auto' | 'any' | 'none' | 'tool'; name?: string; disable_parallel_tool_use?: boolean };
   /** Automatic caching: the last block of the last message becomes a breakpoint. */
   cache_control?: { type: 'ephemeral'; ttl?: '5m' | '1h' } | null;
   [key: string]: unknown;
@@ -47,6 +54,9 @@ export type FakeAnthropicFault =
   | { dropAfterChars: number }
   | { dropBeforeResponse: true };
 
+/** A scripted failure of `GET /v1/models` (an HTTP error, or a dropped connection). */
+export type FakeModelsFault = Extract<FakeAnthropicFault, { status: number }> | { dropBeforeResponse: true };
+
 /**
  * How the fake answers one request. Tokens are counted as ⌈characters / 4⌉.
  * Without `text`, `tokens` filler words are generated (about 4 characters per token); without
@@ -56,13 +66,22 @@ export type FakeAnthropicFault =
 export interface FakeAnthropicReply {
   text?: string;
   tokens?: number;
+  /**
+   * A reply made of content blocks (text, thinking, client and server tool calls, server tool
+   * results), streamed as the API streams them; mutually exclusive with `text` / `tokens`.
+   * Output tokens count every block (⌈chars/4⌉ of its text, or of the JSON of its input/content);
+   * past `max_tokens` the text or thinking block at the limit is cut and later blocks dropped.
+   * Faults count only the characters of text blocks. Default stop reason: `tool_use` when a
+   * client `tool_use` block is present, else `end_turn`.
+   */
+  blocks?: FakeReplyBlock[];
   /** Paces the text deltas (default: unpaced, as fast as the socket takes them). */
   tokensPerSecond?: number;
   /** Tokens per `content_block_delta` (default 3, i.e. ~12 characters). */
   tokensPerDelta?: number;
   /** Delay before the first delta (streaming) or before the response (non-streaming). */
   firstTokenDelayMs?: number;
-  stopReason?: 'end_turn' | 'max_tokens';
+  stopReason?: FakeStopReason;
   fault?: FakeAnthropicFault;
 }
 
@@ -72,6 +91,8 @@ export interface FakeUsage {
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
   output_tokens: number;
+  /** Present when server tools ran (as in the API's usage). */
+  server_tool_use?: { web_search_requests: number; web_fetch_requests: number };
 }
 
 /** How a request ended. */
@@ -99,8 +120,25 @@ export interface FakeAnthropicRequest {
   /** HTTP status sent (200 for streams, even when they later failed). */
   status?: number;
   usage?: FakeUsage;
-  /** Text the fake sent (for faults: only the part sent before the fault). */
+  /** Text the fake sent (for faults: only the part sent before the fault); block replies: their text blocks joined. */
   text?: string;
+  /** The `tools` the request sent (`[]` without tools; unvalidated when the request was rejected). */
+  tools: FakeToolDefinition[];
+  /** Content blocks the fake sent (for faults and aborts: the blocks or part of a block sent before). */
+  content?: FakeContentBlock[];
+  /** The stop reason the reply carried (absent until sent). */
+  stopReason?: FakeStopReason;
+}
+
+/** One recorded `GET /v1/models` or `GET /v1/models/{id}` request. */
+export interface FakeModelsRequest {
+  /** The `request-id` header value (`req_fake_models_<n>`). */
+  id: string;
+  path: string;
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  /** HTTP status sent; absent when the connection was dropped. */
+  status?: number;
 }
 
 /** Options of `startFakeAnthropicApi`. */
@@ -115,4 +153,6 @@ export interface FakeAnthropicApiOptions {
   minCacheableTokens?: number;
   /** Cache lifetime of `ephemeral` entries, refreshed on every hit (default 5 min; `ttl:'1h'` → 1 h). */
   cacheTtlMs?: number;
+  /** What `GET /v1/models` lists, newest first (default: `DEFAULT_FAKE_MODELS`, today's lineup). */
+  models?: FakeModel[];
 }

@@ -1,4 +1,6 @@
 import type { FakeMessagesBody } from './fake-anthropic-types.js';
+import { checkCacheControl, checkContentBlocks, checkTextBlocks, checkToolPairing, isObject, type Check } from './fake-anthropic-validate-blocks.js';
+import { checkThinking, checkToolChoice, checkTools } from './fake-anthropic-validate-tools.js';
 
 /** Result of {@link validateFakeMessagesBody}: the typed body, or the API's error message. */
 export type ValidationResult = { ok: true; body: FakeMessagesBody } | { ok: false; message: string };
@@ -10,38 +12,7 @@ const TOP_LEVEL_FIELDS = new Set([
   'container', 'mcp_servers', 'context_management', 'output_config', 'output_format', 'inference_geo',
   'diagnostics', 'speed', 'user_profile_id', 'workspace_id',
 ]);
-const BLOCK_FIELDS = new Set(['type', 'text', 'cache_control', 'citations']);
 const MAX_BREAKPOINTS = 4;
-
-type Check = string | undefined;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function checkCacheControl(value: unknown, path: string): Check {
-  if (value === undefined || value === null) return undefined;
-  if (!isObject(value) || value['type'] !== 'ephemeral') return `${path}.cache_control.type: Input should be 'ephemeral'`;
-  const ttl = value['ttl'];
-  if (ttl !== undefined && ttl !== '5m' && ttl !== '1h') return `${path}.cache_control.ttl: Input should be '5m' or '1h'`;
-  return undefined;
-}
-
-function checkTextBlocks(blocks: unknown[], path: string): Check {
-  if (blocks.length === 0) return `${path}: content blocks must be a non-empty list`;
-  for (const [i, block] of blocks.entries()) {
-    const at = `${path}.${i}`;
-    if (!isObject(block)) return `${at}: Input should be a valid dictionary`;
-    if (block['type'] !== 'text') return `${at}.type: only 'text' content blocks are supported by the fake`;
-    const extra = Object.keys(block).find((key) => !BLOCK_FIELDS.has(key));
-    if (extra) return `${at}.${extra}: Extra inputs are not permitted`;
-    if (typeof block['text'] !== 'string') return `${at}.text: Field required`;
-    if (block['text'] === '') return `${at}: text content blocks must be non-empty`;
-    const cache = checkCacheControl(block['cache_control'], at);
-    if (cache) return cache;
-  }
-  return undefined;
-}
 
 function checkMessages(messages: unknown): Check {
   if (messages === undefined) return 'messages: Field required';
@@ -62,31 +33,45 @@ function checkMessages(messages: unknown): Check {
     if (typeof content === 'string') {
       if (content === '') return `${at}: ${role} messages must have non-empty content`;
     } else if (Array.isArray(content)) {
-      const blocks = checkTextBlocks(content, `${at}.content`);
+      const blocks = checkContentBlocks(content, role, `${at}.content`);
       if (blocks) return blocks;
     } else {
       return `${at}.content: Input should be a valid string or list of content blocks`;
     }
   }
-  return undefined;
+  return checkToolPairing(messages as Array<{ role: string; content: unknown }>);
+}
+
+/** Blocks of every message, with the content blocks nested in `tool_result` blocks. */
+function messageBlocks(body: Record<string, unknown>): unknown[] {
+  const blocks: unknown[] = [];
+  for (const message of body['messages'] as Array<{ content: unknown }>) {
+    if (!Array.isArray(message.content)) continue;
+    for (const block of message.content) {
+      blocks.push(block);
+      if (isObject(block) && Array.isArray(block['content'])) blocks.push(...block['content']);
+    }
+  }
+  return blocks;
 }
 
 function countBreakpoints(body: Record<string, unknown>): number {
   const blocks: unknown[] = [];
+  if (Array.isArray(body['tools'])) blocks.push(...body['tools']);
   if (Array.isArray(body['system'])) blocks.push(...body['system']);
-  for (const message of body['messages'] as Array<{ content: unknown }>) {
-    if (Array.isArray(message.content)) blocks.push(...message.content);
-  }
+  blocks.push(...messageBlocks(body));
   const marked = blocks.filter((b) => isObject(b) && b['cache_control'] != null).length;
   return marked + (body['cache_control'] != null ? 1 : 0);
 }
 
 /**
  * Validates a Messages API body as strictly as the real API for what the crew sends: model,
- * positive integer `max_tokens`, non-empty alternating `messages` starting with `user`, text
- * content (strings or `{type:'text', text, cache_control?}` blocks), `system` as a string or text
- * blocks, at most 4 `cache_control` breakpoints (automatic caching counts as one), and no
- * unknown top-level fields. Messages mirror the API's wording.
+ * positive integer `max_tokens`, non-empty alternating `messages` starting with `user`, content
+ * as strings or blocks (text; tool_use / tool_result; server tool calls and results; thinking —
+ * see fake-anthropic-validate-blocks.ts) with tool results paired to their calls, `system` as a
+ * string or text blocks, `tools` / `tool_choice` / `thinking` (fake-anthropic-validate-tools.ts),
+ * at most 4 `cache_control` breakpoints over tools, system and messages (automatic caching
+ * counts as one), and no unknown top-level fields. Messages mirror the API's wording.
  */
 export function validateFakeMessagesBody(body: unknown): ValidationResult {
   const fail = (message: string): ValidationResult => ({ ok: false, message });
@@ -112,6 +97,12 @@ export function validateFakeMessagesBody(body: unknown): ValidationResult {
   const temperature = body['temperature'];
   if (temperature !== undefined && (typeof temperature !== 'number' || temperature < 0 || temperature > 1)) {
     return fail('temperature: Input should be less than or equal to 1');
+  }
+  const tools = checkTools(body['tools']) ?? checkToolChoice(body['tool_choice'], body['tools']) ?? checkThinking(body['thinking'], maxTokens, body['tool_choice']);
+  if (tools) return fail(tools);
+  const usesTools = messageBlocks(body).some((b) => isObject(b) && (b['type'] === 'tool_use' || b['type'] === 'tool_result'));
+  if (usesTools && !(Array.isArray(body['tools']) && body['tools'].length > 0)) {
+    return fail('Requests which include `tool_use` or `tool_result` blocks must define tools.');
   }
   const breakpoints = countBreakpoints(body);
   if (breakpoints > MAX_BREAKPOINTS) {
