@@ -57,3 +57,67 @@ describe('the Anthropic model client', () => {
     expect(error).toMatchObject({ code: 'model_connection_lost', retryable: true, requestId: fake.requests.at(-1)?.id });
   });
 });
+
+describe('the Anthropic model client: one event union from real block streams', () => {
+  async function readAll(reply: Parameters<FakeAnthropicApi['enqueueReply']>[0]): Promise<ModelEvent[]> {
+    fake.enqueueReply(reply);
+    const client = createAnthropicModelClient({ apiKey: 'sk-test', baseUrl: fake.url });
+    const events: ModelEvent[] = [];
+    for await (const event of client.stream(request, new AbortController().signal)) events.push(event);
+    return events;
+  }
+
+  it('yields thinking (not as text), a client tool call with its parsed input, and ends with tool_use as a normal end', async () => {
+    const events = await readAll({
+      blocks: [
+        { type: 'thinking', thinking: 'The question needs the SRE.', signature: 'sig-abc' },
+        { type: 'text', text: 'Let me ask the SRE. ' },
+        { type: 'tool_use', id: 'toolu_01A', name: 'consult', input: { member: 'sre', question: 'What is our RPO?' } },
+      ],
+    });
+    expect(events.filter((event) => event.type === 'thinking-delta').map((event) => (event as { text: string }).text).join('')).toBe('The question needs the SRE.');
+    expect(events.filter((event) => event.type === 'text-delta').map((event) => (event as { text: string }).text).join('')).toBe('Let me ask the SRE. ');
+    expect(events.find((event) => event.type === 'tool-call')).toEqual({
+      type: 'tool-call',
+      id: 'toolu_01A',
+      name: 'consult',
+      input: { member: 'sre', question: 'What is our RPO?' },
+      server: false,
+    });
+    const end = events.at(-1);
+    expect(end).toMatchObject({ type: 'message-end', stopReason: 'tool_use' });
+    expect(end?.type === 'message-end' && end.content).toEqual([
+      { type: 'thinking', thinking: 'The question needs the SRE.', signature: 'sig-abc' },
+      { type: 'text', text: 'Let me ask the SRE. ' },
+      { type: 'tool-use', id: 'toolu_01A', name: 'consult', input: { member: 'sre', question: 'What is our RPO?' }, server: false },
+    ]);
+  });
+
+  it('yields a server web search and its result with the sources found, and pause_turn as a normal end', async () => {
+    const events = await readAll({
+      blocks: [
+        { type: 'server_tool_use', id: 'srvtoolu_01B', name: 'web_search', input: { query: 'postgres 18 async io' } },
+        {
+          type: 'web_search_tool_result',
+          tool_use_id: 'srvtoolu_01B',
+          content: [{ type: 'web_search_result', url: 'https://www.postgresql.org/about/news/', title: 'PostgreSQL 18 Released', encrypted_content: 'enc' }],
+        },
+      ],
+      stopReason: 'pause_turn',
+    });
+    expect(events.map((event) => event.type)).toEqual(['tool-call', 'tool-result', 'message-end']);
+    expect(events[0]).toMatchObject({ type: 'tool-call', name: 'web_search', input: { query: 'postgres 18 async io' }, server: true });
+    expect(events[1]).toEqual({
+      type: 'tool-result',
+      toolUseId: 'srvtoolu_01B',
+      server: true,
+      isError: false,
+      sources: [{ url: 'https://www.postgresql.org/about/news/', title: 'PostgreSQL 18 Released' }],
+    });
+    const end = events[2];
+    expect(end).toMatchObject({ type: 'message-end', stopReason: 'pause_turn' });
+    // The server result is kept as it came, to be sent back unchanged when the turn continues.
+    const result = end?.type === 'message-end' ? end.content.find((block) => block.type === 'tool-result') : undefined;
+    expect(result).toMatchObject({ type: 'tool-result', toolUseId: 'srvtoolu_01B', server: true, raw: { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_01B' } });
+  });
+});
