@@ -1,3 +1,4 @@
+import { DEFAULT_REDIS_KEY_PREFIX } from '../adapters/redis/redis-keys.js';
 import { z } from 'zod';
 import { boundedDurationMs, boundedInteger } from './bounded-integer.js';
 
@@ -102,7 +103,7 @@ export const environmentSchema = z
     /** Prefix of every Redis key (several crews, or tests, can share one Redis). */
     REDIS_KEY_PREFIX: z
       .string()
-      .default('crew:')
+      .default(DEFAULT_REDIS_KEY_PREFIX)
       .refine((value) => !/[{}]/.test(value), { message: 'must not contain { or } (they would break the per-thread hash tag)' }),
     /** Per-thread lock expiry; renewed every third of it while a turn runs, so a crashed holder frees the thread this fast. */
     TURN_LOCK_TTL_MS: boundedDurationMs({ min: 1000, max: 600_000, maxReason: "a crashed replica's turn waits this long to resume" }).default(30_000),

@@ -5,6 +5,7 @@ import type { Logger } from '../../core/shared/ports.js';
 import { formatThreadKey } from '../../core/thread/thread-key.js';
 import type { ThreadKey } from '../../core/thread/thread-key.js';
 import type { StoredTurn, ThreadState } from '../../core/thread/thread-state.js';
+import { createRedisKeys, DEFAULT_REDIS_KEY_PREFIX } from './redis-keys.js';
 import { decodeTurnRecord, encodeTurnRecord, recordPrefixOf, USER_RECORD_PREFIX } from './turn-record.js';
 import { ConfigError, StoreUnavailableError } from '../../core/errors.js';
 
@@ -28,7 +29,6 @@ export interface RedisConversationStoreOptions {
   onRoundTrip?: (command: string) => void;
 }
 
-const DEFAULT_KEY_PREFIX = 'crew:';
 const DEFAULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 const DEFAULT_MAX_TURNS = 40;
 
@@ -101,13 +101,14 @@ type PipelineResults = [error: Error | null, result: unknown][] | null;
  */
 export function createRedisConversationStore(options: RedisConversationStoreOptions): ConversationStore {
   const { redis, logger, onRoundTrip } = options;
-  const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+  const keyPrefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
   const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
   const maxTurns = options.maxTurns ?? DEFAULT_MAX_TURNS;
   validateOptions(keyPrefix, retentionMs, maxTurns);
 
-  const threadHashKey = (key: ThreadKey): string => `${keyPrefix}thread:${formatThreadKey(key)}`;
-  const turnsListKey = (key: ThreadKey): string => `${keyPrefix}turns:${formatThreadKey(key)}`;
+  const keys = createRedisKeys(keyPrefix);
+  const threadHashKey = keys.thread;
+  const turnsListKey = keys.turns;
 
   async function runRoundTrip<T>(operation: string, command: string, send: () => Promise<T>): Promise<T> {
     onRoundTrip?.(command);

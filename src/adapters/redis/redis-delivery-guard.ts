@@ -1,3 +1,4 @@
+import { createRedisKeys, DEFAULT_REDIS_KEY_PREFIX } from './redis-keys.js';
 import type { Redis } from 'ioredis';
 import type { DeliveryGuard } from '../../core/intake/ports.js';
 import { StoreUnavailableError } from '../../core/errors.js';
@@ -12,7 +13,6 @@ export interface RedisDeliveryGuardOptions {
   onRoundTrip?: (command: string) => void;
 }
 
-const DEFAULT_KEY_PREFIX = 'crew:';
 
 /**
  * Claims all KEYS or none. ARGV[1]: ttl ms. Returns 0 when every key was set, else the
@@ -34,8 +34,7 @@ return 0`;
  */
 export function createRedisDeliveryGuard(options: RedisDeliveryGuardOptions): DeliveryGuard {
   const { redis, onRoundTrip } = options;
-  const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
-  const seenKey = (id: string): string => `${keyPrefix}seen:${id}`;
+  const seenKey = createRedisKeys(options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX).seen;
 
   async function runRoundTrip<T>(operation: string, command: string, send: () => Promise<T>): Promise<T> {
     onRoundTrip?.(command);

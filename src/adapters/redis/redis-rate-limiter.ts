@@ -1,3 +1,4 @@
+import { createRedisKeys } from './redis-keys.js';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../../core/shared/ports.js';
 import { refillTimeMs } from '../../core/intake/take-token.js';
@@ -53,7 +54,8 @@ return {allowed, retryAfter}
  * that expires once the bucket would be full again. Failures surface as `StoreUnavailableError`.
  */
 export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLimiter {
-  const { redis, keyPrefix } = options;
+  const { redis } = options;
+  const keys = createRedisKeys(options.keyPrefix);
   const clock = options.clock ?? { now: () => Date.now() };
 
   return {
@@ -63,7 +65,7 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
         reply = await redis.eval(
           TAKE_TOKEN_SCRIPT,
           1,
-          `${keyPrefix}ratelimit:${key}`,
+          keys.rateLimit(key),
           limit.burst,
           limit.perMinute / 60_000,
           Math.floor(clock.now()),

@@ -1,3 +1,4 @@
+import { createRedisKeys } from './redis-keys.js';
 import type { Redis } from 'ioredis';
 import type { SpendLedger, SpendScopeKeys, SpendTotals } from '../../core/budget/ports.js';
 import { StoreUnavailableError } from '../../core/errors.js';
@@ -36,7 +37,8 @@ export const defaultSpendRetentionMs = 2 * 24 * 60 * 60 * 1000;
  * and one script writes both. Every counter expires; failures surface as `StoreUnavailableError`.
  */
 export function createRedisSpendLedger(options: RedisSpendLedgerOptions): SpendLedger {
-  const { redis, keyPrefix } = options;
+  const { redis } = options;
+  const keys = createRedisKeys(options.keyPrefix);
   const retentionMs = options.retentionMs ?? defaultSpendRetentionMs;
 
   async function runRoundTrip<T>(operation: string, send: () => Promise<T>): Promise<T> {
@@ -50,8 +52,7 @@ export function createRedisSpendLedger(options: RedisSpendLedgerOptions): SpendL
 
   /** The workspace id is the `{…}` hash tag: both keys sit in one Redis Cluster slot. */
   function keysOf(scopes: SpendScopeKeys, day: string): { team: string; channel: string } {
-    const base = `${keyPrefix}spend:{${scopes.teamId}}`;
-    return { team: `${base}:team:${day}`, channel: `${base}:channel:${scopes.channelId}:${day}` };
+    return { team: keys.teamSpend(scopes.teamId, day), channel: keys.channelSpend(scopes.teamId, scopes.channelId, day) };
   }
 
   return {

@@ -1,6 +1,7 @@
+import { createRedisKeys } from './redis-keys.js';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { formatThreadKey, type ThreadKey } from '../../core/thread/thread-key.js';
+import type { ThreadKey } from '../../core/thread/thread-key.js';
 
 /** A held per-thread lock (the Redis queue's; the core never sees locks). */
 export interface HeldLock {
@@ -26,7 +27,7 @@ return 0`;
 
 /** The key of a thread's lock (shared with scripts that take the lock themselves, e.g. the turn queue's). */
 export function formatRedisThreadLockKey(keyPrefix: string, key: ThreadKey): string {
-  return `${keyPrefix}lock:${formatThreadKey(key)}`;
+  return createRedisKeys(keyPrefix).lock(key);
 }
 
 /** A fresh holder token (the lock key's value while held). */

@@ -1,0 +1,61 @@
+import { ConfigError } from '../../core/errors.js';
+import { formatThreadKey, type ThreadKey } from '../../core/thread/thread-key.js';
+
+/** The prefix of every key when none is configured (`REDIS_KEY_PREFIX`). */
+export const DEFAULT_REDIS_KEY_PREFIX = 'crew:';
+
+/**
+ * Every Redis key the crew writes, built in one place. Placement rule: keys written together
+ * share a `{…}` hash tag, so each script or transaction touches one Redis Cluster slot — a
+ * thread's state, lock and job list share the thread's tag (`{team:channel:ts}`), a workspace's
+ * spend counters share the workspace's tag. The prefix may not contain braces (it would move
+ * the tag).
+ */
+export interface RedisKeys {
+  readonly prefix: string;
+  /** Hash with the thread's agent binding and creation time. */
+  thread(key: ThreadKey): string;
+  /** List of the thread's compact turn records. */
+  turns(key: ThreadKey): string;
+  /** The thread's lock (held by the worker running its jobs). */
+  lock(key: ThreadKey): string;
+  /** List of the thread's queued jobs, oldest first. */
+  pending(key: ThreadKey): string;
+  /** A claimed delivery id (event, message, trigger, retry, notice). */
+  seen(id: string): string;
+  /** A person's rate-limit bucket. */
+  rateLimit(bucket: string): string;
+  /** A workspace's spend counter for a UTC day. */
+  teamSpend(teamId: string, day: string): string;
+  /** A channel's spend counter for a UTC day (in its workspace's slot). */
+  channelSpend(teamId: string, channelId: string, day: string): string;
+  /** The stream that wakes workers up for new jobs. */
+  readonly turnStream: string;
+  /** Count of jobs waiting in all threads. */
+  readonly waiting: string;
+}
+
+/** Throws `ConfigError` when the prefix would break the hash tags. */
+export function checkRedisKeyPrefix(prefix: string): void {
+  if (/[{}]/.test(prefix)) {
+    throw new ConfigError([`Redis key prefix must not contain "{" or "}" (it would break the hash tags): "${prefix}"`]);
+  }
+}
+
+/** The keys under `prefix` (default `crew:`). */
+export function createRedisKeys(prefix: string = DEFAULT_REDIS_KEY_PREFIX): RedisKeys {
+  checkRedisKeyPrefix(prefix);
+  return {
+    prefix,
+    thread: (key) => `${prefix}thread:${formatThreadKey(key)}`,
+    turns: (key) => `${prefix}turns:${formatThreadKey(key)}`,
+    lock: (key) => `${prefix}lock:${formatThreadKey(key)}`,
+    pending: (key) => `${prefix}pending:${formatThreadKey(key)}`,
+    seen: (id) => `${prefix}seen:${id}`,
+    rateLimit: (bucket) => `${prefix}ratelimit:${bucket}`,
+    teamSpend: (teamId, day) => `${prefix}spend:{${teamId}}:team:${day}`,
+    channelSpend: (teamId, channelId, day) => `${prefix}spend:{${teamId}}:channel:${channelId}:${day}`,
+    turnStream: `${prefix}turns`,
+    waiting: `${prefix}waiting`,
+  };
+}
