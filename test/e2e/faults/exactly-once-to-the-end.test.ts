@@ -117,9 +117,10 @@ describe('exactly once to the end', () => {
     const stored = proxy.freezeAfter(storeExchangeMarker);
     expect((await postEventTo(crew.origin, slack, event)).status).toBe(200);
     await stored;
-    // Redis goes away right after the store: finishing the job fails.
+    // Redis goes away right after the store, for longer than the lock lives: what follows the
+    // store (counting the spend, finishing the job) fails, and the lock expires.
     await proxy.stop();
-    await settle(500);
+    await settle(2500);
     await proxy.start();
 
     await crew.waitForLog((line) => line.msg === 'turn already answered; not answering again', 20_000);
