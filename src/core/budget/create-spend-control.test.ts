@@ -44,12 +44,12 @@ describe('createSpendControl', () => {
     ledger.calls.length = 0;
     const unlimited = createSpendControl({ ledger, budgets: {}, clock });
     expect(await unlimited.check(scopes)).toEqual({ allowed: true });
-    // Use is still counted without budgets, so /crew usage can show it.
-    await unlimited.record(scopes, turn);
-    // Nothing billed (e.g. a call refused before any token): no write.
-    expect(await unlimited.record(scopes, { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 })).toBe(0);
-    expect(ledger.calls).toEqual(['record']);
-    expect(await unlimited.readToday(scopes)).toEqual({ team: 2_400, channel: 2_400 });
+    // Without budgets nothing reads the counters: the turn's use is weighed but not written.
+    expect(await unlimited.record(scopes, turn)).toBe(1_200);
+    expect(ledger.calls).toEqual([]);
+    // Nothing billed (e.g. a call refused before any token): no write either.
+    expect(await limited.record(scopes, { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 })).toBe(0);
+    expect(ledger.calls).toEqual([]);
   });
 
   it("describes today's use for /crew usage", async () => {

@@ -25,8 +25,8 @@ export interface SpendControl {
   check(scopes: SpendScopeKeys): Promise<BudgetDecision>;
   /**
    * Counts what a model call used (finished, stopped or failed: every attempt Anthropic billed)
-   * against both scopes of today. One ledger write; nothing when the usage weighs 0. Returns
-   * the weighed budget tokens.
+   * against both scopes of today. One ledger write; none when the usage weighs 0 or no budget is
+   * set. Returns the weighed budget tokens.
    */
   record(scopes: SpendScopeKeys, usage: ModelUsage): Promise<number>;
   /** Today's totals of both scopes (one ledger read). */
@@ -49,8 +49,9 @@ export function createSpendControl(options: SpendControlOptions): SpendControl {
     },
     async record(scopes, usage) {
       const weighted = weighUsage(usage);
-      // Counted even without budgets, so `/crew usage` shows the day's use before anyone sets one.
-      if (weighted > 0) await ledger.record(scopes, weighted, findBudgetDay(clock.now()).day);
+      // Counted only while a budget is set: without one nothing reads the counters, and a turn
+      // is spared a Redis round trip.
+      if (weighted > 0 && hasAnyBudget(budgets)) await ledger.record(scopes, weighted, findBudgetDay(clock.now()).day);
       return weighted;
     },
     readToday,

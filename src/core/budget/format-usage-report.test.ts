@@ -19,10 +19,10 @@ describe('formatUsageReport', () => {
     ]);
   });
 
-  it('says "no limit" for an unset budget and leaves the reset out when none is set', () => {
-    const text = formatUsageReport({ budgets: {}, used: { team: 42, channel: 0 }, nowMs });
-    expect(text).toContain('• This workspace: 42 budget tokens (no limit)');
-    expect(text).toContain('• This channel: 0 budget tokens (no limit)');
+  it('says that use is not counted, and how to turn budgets on, when none is set', () => {
+    const text = formatUsageReport({ budgets: {}, used: { team: 0, channel: 0 }, nowMs });
+    expect(text).toContain('No daily token budgets are set here, so use is not counted');
+    expect(text).toContain('`TEAM_DAILY_TOKEN_BUDGET`');
     expect(text).not.toContain('reset');
   });
 

@@ -21,6 +21,9 @@ export function formatUsageReport(input: UsageReportInput): string {
   const { budgets, used, nowMs } = input;
   const { day, resetsAtMs } = findBudgetDay(nowMs);
   const place = input.isDirectMessage ? 'This conversation' : 'This channel';
+  if (budgets.teamDailyTokens === undefined && budgets.channelDailyTokens === undefined) {
+    return '*Crew token use today*\nNo daily token budgets are set here, so use is not counted. An admin can set `TEAM_DAILY_TOKEN_BUDGET` or `CHANNEL_DAILY_TOKEN_BUDGET`.';
+  }
   const lines = [
     `*Crew token use today* (${day}, UTC)`,
     `• This workspace: ${describeLine(used.team, budgets.teamDailyTokens)}`,
