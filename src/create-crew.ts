@@ -21,6 +21,7 @@ import type { TurnQueue } from './core/queue/ports.js';
 import { describeErrorForUser } from './core/reply/describe-error-for-user.js';
 import { createStateBackend } from './wiring/create-state-backend.js';
 import { loadCrewRegistry } from './wiring/load-crew-registry.js';
+import { resolveCrewModels } from './wiring/resolve-crew-models.js';
 import { wireTurnRunner } from './wiring/wire-turn-runner.js';
 
 /** What the wiring needs from outside: config, a logger and (for tests) a clock. */
@@ -107,6 +108,8 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
   queueRef = backend.queue;
   // Daily token budgets, shared by every replica through the state backend.
   const spend = createSpendControl({ ledger: backend.spendLedger, budgets: config.budgets, clock });
+  // Every agent's model, resolved once from the models the key can use (aliases → newest of the family).
+  const modelOf = await resolveCrewModels(config, registry, logger);
   const runner = wireTurnRunner({
     config,
     logger,
@@ -118,6 +121,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     threadReader: createSlackThreadReader({ client: slack.client, logger }),
     userDirectory: createSlackUserDirectory({ client: slack.client, logger }),
     spend,
+    modelOf,
     promptCaching: options.promptCaching,
   });
   // The bot's real name in the workspace, once Slack told us (help texts and usage hints).

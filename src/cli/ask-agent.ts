@@ -5,6 +5,7 @@ import type { Config } from '../config/load-config.js';
 import { createAgentRegistry } from '../core/agents/agent-registry.js';
 import { loadAgents } from '../adapters/agent-files/load-agents.js';
 import { buildTurnJob } from '../core/intake/build-turn-job.js';
+import { resolveCrewModels } from '../wiring/resolve-crew-models.js';
 import { wireTurnRunner } from '../wiring/wire-turn-runner.js';
 import type { Logger } from '../core/shared/ports.js';
 import { AgentNotFoundError } from '../core/errors.js';
@@ -29,7 +30,9 @@ export async function askAgent(config: Config, agentName: string, question: stri
     throw error;
   }
   let failed = false;
+  const modelOf = await resolveCrewModels(config, registry, logger);
   const runner = wireTurnRunner({
+    modelOf,
     config,
     logger,
     clock: { now: () => Date.now() },

@@ -70,12 +70,13 @@ export const environmentSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** `json` (default) or `pretty` for development. */
     LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
-    /** Model used for agents with `model: inherit` or none. */
-    CLAUDE_MODEL: z.string().min(1).default('claude-sonnet-4-6'),
-    /** Model ids the agent-file aliases `sonnet`, `opus`, `haiku` map to. */
-    CLAUDE_MODEL_SONNET: z.string().min(1).default('claude-sonnet-4-6'),
-    CLAUDE_MODEL_OPUS: z.string().min(1).default('claude-opus-4-8'),
-    CLAUDE_MODEL_HAIKU: z.string().min(1).default('claude-haiku-4-5'),
+    /** Model for agents with `model: inherit` or none; unset = the newest Sonnet the key can use. */
+    CLAUDE_MODEL: optionalString,
+    /** Model ids the agent-file aliases stand for; unset = the newest model of that family the key can use. */
+    CLAUDE_MODEL_SONNET: optionalString,
+    CLAUDE_MODEL_OPUS: optionalString,
+    CLAUDE_MODEL_HAIKU: optionalString,
+    CLAUDE_MODEL_FABLE: optionalString,
     /** Maximum tokens in one answer. */
     MAX_OUTPUT_TOKENS: boundedInteger({ min: 1, max: 128_000, maxReason: "today's models write at most 128K tokens" }).default(4096),
     /** Input token budget for a turn's history (the model's context window also bounds it). */

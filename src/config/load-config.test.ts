@@ -42,12 +42,8 @@ describe('loadConfig', () => {
       mode: 'http',
     });
     expect(config.anthropic.apiKey).toBe('sk-ant-test');
-    expect(config.anthropic.defaultModel).toBe('claude-sonnet-4-6');
-    expect(config.anthropic.modelAliases).toEqual({
-      sonnet: 'claude-sonnet-4-6',
-      opus: 'claude-opus-4-8',
-      haiku: 'claude-haiku-4-5',
-    });
+    // No model is pinned by default: aliases resolve to the newest model the key can use.
+    expect(config.anthropic.modelOverrides).toEqual({});
     expect(config.anthropic.maxOutputTokens).toBe(4096);
     expect(config.anthropic.stallTimeoutMs).toBe(60_000);
     expect(config.anthropic.retryBudgetMs).toBe(45_000);
@@ -100,7 +96,7 @@ describe('loadConfig', () => {
     expect(config.log).toEqual({ level: 'debug', format: 'pretty' });
     expect(config.conversation.retentionMs).toBe(7 * 24 * 60 * 60 * 1000);
     expect(config.anthropic.maxOutputTokens).toBe(1000);
-    expect(config.anthropic.defaultModel).toBe('claude-custom');
+    expect(config.anthropic.modelOverrides.default).toBe('claude-custom');
     expect(config.slack.apiUrl).toBe('http://localhost:9999/api/');
   });
 

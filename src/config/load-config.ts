@@ -15,8 +15,8 @@ export interface Config {
   anthropic: {
     apiKey: string;
     baseUrl?: string;
-    defaultModel: string;
-    modelAliases: { sonnet: string; opus: string; haiku: string };
+    /** Model ids set by configuration; unset ones are resolved from the models the key can use. */
+    modelOverrides: { default?: string; sonnet?: string; opus?: string; haiku?: string; fable?: string };
     maxOutputTokens: number;
     stallTimeoutMs: number;
     retryBudgetMs: number;
@@ -115,8 +115,13 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     anthropic: {
       apiKey: env.ANTHROPIC_API_KEY,
       baseUrl: env.ANTHROPIC_BASE_URL,
-      defaultModel: env.CLAUDE_MODEL,
-      modelAliases: { sonnet: env.CLAUDE_MODEL_SONNET, opus: env.CLAUDE_MODEL_OPUS, haiku: env.CLAUDE_MODEL_HAIKU },
+      modelOverrides: {
+        default: env.CLAUDE_MODEL,
+        sonnet: env.CLAUDE_MODEL_SONNET,
+        opus: env.CLAUDE_MODEL_OPUS,
+        haiku: env.CLAUDE_MODEL_HAIKU,
+        fable: env.CLAUDE_MODEL_FABLE,
+      },
       maxOutputTokens: env.MAX_OUTPUT_TOKENS,
       stallTimeoutMs: env.MODEL_STALL_TIMEOUT_MS,
       retryBudgetMs: env.MODEL_RETRY_BUDGET_MS,
@@ -155,8 +160,6 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
 /** The turn runner's settings, read from the config (shared by the bot and `crew ask`). */
 export function toTurnSettings(config: Config): TurnSettings {
   return {
-    defaultModel: config.anthropic.defaultModel,
-    modelAliases: config.anthropic.modelAliases,
     maxOutputTokens: config.anthropic.maxOutputTokens,
     historyTokenBudget: config.conversation.historyTokenBudget,
     stallTimeoutMs: config.anthropic.stallTimeoutMs,

@@ -8,6 +8,7 @@ import type { Clock, Logger } from '../core/shared/ports.js';
 import type { ConversationStore, ThreadHistoryReader, UserDirectory } from '../core/thread/ports.js';
 import { createTurnRunner } from '../core/turn/create-turn-runner.js';
 import type { TurnObserver } from '../core/turn/ports.js';
+import type { ModelOfAgent } from './resolve-crew-models.js';
 
 /** What differs between the bot and `crew ask`: where answers go and where threads live. */
 export interface TurnRunnerWiring {
@@ -22,6 +23,8 @@ export interface TurnRunnerWiring {
   /** Display names (who said what); without one, people are shown by id. */
   userDirectory?: UserDirectory;
   spend?: SpendControl;
+  /** Which model answers for each agent (`resolveCrewModels`). */
+  modelOf: ModelOfAgent;
   /** Internal (benchmark only): prompt-cache breakpoints on model requests; default true. */
   promptCaching?: boolean;
 }
@@ -45,6 +48,7 @@ export function wireTurnRunner(wiring: TurnRunnerWiring): TurnJobRunner {
     threadReader: wiring.threadReader,
     userDirectory: wiring.userDirectory,
     spend: wiring.spend,
+    modelOf: wiring.modelOf,
     settings: toTurnSettings(config),
   });
 }

@@ -47,7 +47,8 @@ describe('HTTP mode: the crew answers in Slack threads', () => {
 
     const request = harness.anthropic.requests.at(-1)?.body as { system: Array<{ text: string }>; model: string };
     expect(request.system[0]?.text).toContain('Backend Systems Architect');
-    expect(request.model).toBe('claude-sonnet-4-6');
+    // The seed names no model: it inherits the default, the newest Sonnet the key can use (the fake's list).
+    expect(request.model).toBe('claude-sonnet-5-5');
     expect(userMessagesOfLastRequest()).toEqual(['how should we model refunds?']);
   });
 

@@ -240,7 +240,8 @@ describe("the repo's agents folder", () => {
     expect(agent.aliases).toEqual(['architect']);
     expect(agent.displayName).toBe('Backend Architect');
     expect(agent.iconEmoji).toBe(':building_construction:');
-    expect(agent.model).toBe('sonnet');
+    // Like the seed, the file names no model: it inherits the crew's default.
+    expect(agent.model).toBe('inherit');
     expect(agent.suggestedPrompts.length).toBeGreaterThanOrEqual(3);
     expect(agent.suggestedPrompts.length).toBeLessThanOrEqual(4);
     expect(agent.description).toBe(

@@ -1,9 +1,9 @@
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { SpendControl } from '../budget/create-spend-control.js';
 import type { Agent } from '../agents/agent.js';
-import { resolveModelId } from '../agents/resolve-model-id.js';
 import { CrewError } from '../errors.js';
 import { textBlocks } from '../model/content-block.js';
+import type { KnownModel } from '../model/model-catalog.js';
 import { modelContextWindow } from '../model/model-context-window.js';
 import type { ModelClient } from '../model/ports.js';
 import type { TurnJob } from '../queue/turn-job.js';
@@ -27,8 +27,6 @@ import { withUntrustedMaterialRule } from './untrusted-material-rule.js';
 
 /** Model and history settings of a turn (from config). */
 export interface TurnSettings {
-  defaultModel: string;
-  modelAliases: { sonnet: string; opus: string; haiku: string };
   maxOutputTokens: number;
   historyTokenBudget: number;
   stallTimeoutMs: number;
@@ -51,6 +49,8 @@ export interface TurnRunnerOptions {
   /** Counts what each turn used against the daily budgets (shared by all replicas). */
   spend?: SpendControl;
   settings: TurnSettings;
+  /** The model that answers for an agent (resolved once at start from the models the key can use). */
+  modelOf: (agent: Agent) => KnownModel;
 }
 
 function targetFor(job: TurnJob, agent: Agent, startedAt: number): ReplyTarget {
@@ -109,7 +109,10 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
       });
     }
 
-    const modelId = resolveModelId(agent.model, { defaultModel: settings.defaultModel, aliases: settings.modelAliases });
+    const chosenModel = options.modelOf(agent);
+    const modelId = chosenModel.id;
+    // The answer's limit: the configured one, never above what the model allows.
+    const maxOutputTokens = Math.min(settings.maxOutputTokens, chosenModel.maxOutputTokens ?? Number.POSITIVE_INFINITY);
     // A first question in a thread that already had a conversation carries that conversation (read once).
     const seeded = await seedFirstQuestion({
       reader: options.threadReader,
@@ -130,8 +133,8 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     const built = buildModelMessages(history, question, {
       inputTokenBudget: settings.historyTokenBudget,
       systemTokens: estimator.estimate(system),
-      contextWindowTokens: modelContextWindow(modelId),
-      maxOutputTokens: settings.maxOutputTokens,
+      contextWindowTokens: chosenModel.maxInputTokens ?? modelContextWindow(modelId),
+      maxOutputTokens,
       estimator,
     });
     if (built.omittedTurns > 0) turnLogger.info({ omittedTurns: built.omittedTurns }, 'history trimmed to budget');
@@ -145,7 +148,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     reply.stopped.addEventListener('abort', abortTurn, { once: true });
     const events = streamAnswer({
       model,
-      request: { model: modelId, system, messages: built.messages, maxTokens: settings.maxOutputTokens },
+      request: { model: modelId, system, messages: built.messages, maxTokens: maxOutputTokens },
       signal: stopController.signal,
       logger: turnLogger,
       stallTimeoutMs: settings.stallTimeoutMs,
