@@ -64,7 +64,7 @@ describe('crew agents', () => {
     const result = await crewInProcess(['agents']);
     expect(result.code).toBe(0);
     expect(result.out).toContain('✔ backend-architect');
-    expect(result.out).toMatch(/model: sonnet\s+aliases: architect/);
+    expect(result.out).toMatch(/model: inherit\s+aliases: architect/);
     expect(result.out).toContain('agents/backend-architect.md');
     expect(result.out).toContain('1 agent(s) loaded, 0 file problem(s) in agents; default agent: backend-architect');
   });
