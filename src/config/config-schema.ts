@@ -70,6 +70,8 @@ export const environmentSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** `json` (default) or `pretty` for development. */
     LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+    /** `off` disables web search and web fetch for every agent of the install. */
+    WEB_TOOLS: z.enum(['on', 'off']).default('on'),
     /** Model for agents with `model: inherit` or none; unset = the newest Sonnet the key can use. */
     CLAUDE_MODEL: optionalString,
     /** Model ids the agent-file aliases stand for; unset = the newest model of that family the key can use. */

@@ -15,6 +15,8 @@ export interface Config {
   anthropic: {
     apiKey: string;
     baseUrl?: string;
+    /** Web search / web fetch for agents that list them (`WEB_TOOLS`). */
+    webTools: boolean;
     /** Model ids set by configuration; unset ones are resolved from the models the key can use. */
     modelOverrides: { default?: string; sonnet?: string; opus?: string; haiku?: string; fable?: string };
     maxOutputTokens: number;
@@ -115,6 +117,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     anthropic: {
       apiKey: env.ANTHROPIC_API_KEY,
       baseUrl: env.ANTHROPIC_BASE_URL,
+      webTools: env.WEB_TOOLS === 'on',
       modelOverrides: {
         default: env.CLAUDE_MODEL,
         sonnet: env.CLAUDE_MODEL_SONNET,
@@ -161,6 +164,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
 export function toTurnSettings(config: Config): TurnSettings {
   return {
     maxOutputTokens: config.anthropic.maxOutputTokens,
+    webTools: config.anthropic.webTools,
     historyTokenBudget: config.conversation.historyTokenBudget,
     stallTimeoutMs: config.anthropic.stallTimeoutMs,
     retryBudgetMs: config.anthropic.retryBudgetMs,

@@ -1,6 +1,6 @@
-import type { ContentBlockParam, MessageParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import type { ContentBlockParam, MessageParam, TextBlockParam, ToolUnion } from '@anthropic-ai/sdk/resources/messages';
 import type { ContentBlock } from '../../core/model/content-block.js';
-import type { ModelRequest } from '../../core/model/ports.js';
+import type { ModelRequest, ModelTool } from '../../core/model/ports.js';
 
 const ephemeral = { type: 'ephemeral' } as const;
 /** The Messages API allows at most 4 cache breakpoints per request. */
@@ -29,8 +29,19 @@ function toBlockParam(block: ContentBlock): ContentBlockParam {
   }
 }
 
+/** Current versions of Anthropic's server tools (Anthropic's tool docs, late 2026). */
+function toToolParam(tool: ModelTool): ToolUnion {
+  const param =
+    tool.kind === 'web-search'
+      ? { type: 'web_search_20260318', name: 'web_search', max_uses: tool.maxUses }
+      : { type: 'web_fetch_20260318', name: 'web_fetch', max_uses: tool.maxUses };
+  // Newer tool versions than the SDK's types know are sent as the API documents them.
+  return param as unknown as ToolUnion;
+}
+
 /**
- * Builds the Messages API body. Every message is sent as a list of blocks (never a bare string),
+ * Builds the Messages API body. Tools come first in the cached prefix (tools, system, messages),
+ * so the system prompt's breakpoint caches them too: caching keeps working across turns with tools. Every message is sent as a list of blocks (never a bare string),
  * so a message serializes the same whether or not it carries a breakpoint: the prefix of turn
  * N+1 is byte-identical to turn N's request apart from the `cache_control` markers.
  * Breakpoints: the system prompt, then the messages the core flagged (the last ones win when
@@ -50,5 +61,6 @@ export function toMessagesBody(request: ModelRequest, options: MessagesBodyOptio
     }
     return { role: message.role, content };
   });
-  return { model: request.model, max_tokens: request.maxTokens, system, messages };
+  const tools = request.tools && request.tools.length > 0 ? { tools: request.tools.map(toToolParam) } : {};
+  return { model: request.model, max_tokens: request.maxTokens, system, messages, ...tools };
 }

@@ -16,7 +16,12 @@ export interface ModelRequest {
   system: string;
   messages: ModelMessage[];
   maxTokens: number;
+  /** Tools the model may call; server tools (web search, web fetch) run at the provider. */
+  tools?: ModelTool[];
 }
+
+/** A tool offered to the model. */
+export type ModelTool = { kind: 'web-search'; maxUses: number } | { kind: 'web-fetch'; maxUses: number };
 
 /** Token usage the model reported for one answer. */
 export interface ModelUsage {

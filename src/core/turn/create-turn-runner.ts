@@ -1,6 +1,7 @@
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { SpendControl } from '../budget/create-spend-control.js';
 import type { Agent } from '../agents/agent.js';
+import { toolsOfAgent } from '../agents/tools-of-agent.js';
 import { CrewError } from '../errors.js';
 import { textBlocks } from '../model/content-block.js';
 import type { KnownModel } from '../model/model-catalog.js';
@@ -28,6 +29,8 @@ import { withUntrustedMaterialRule } from './untrusted-material-rule.js';
 /** Model and history settings of a turn (from config). */
 export interface TurnSettings {
   maxOutputTokens: number;
+  /** Offer web search / web fetch to agents that list them. */
+  webTools: boolean;
   historyTokenBudget: number;
   stallTimeoutMs: number;
   retryBudgetMs: number;
@@ -148,7 +151,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     reply.stopped.addEventListener('abort', abortTurn, { once: true });
     const events = streamAnswer({
       model,
-      request: { model: modelId, system, messages: built.messages, maxTokens: maxOutputTokens },
+      request: { model: modelId, system, messages: built.messages, maxTokens: maxOutputTokens, tools: toolsOfAgent(agent, { webTools: settings.webTools }).offered },
       signal: stopController.signal,
       logger: turnLogger,
       stallTimeoutMs: settings.stallTimeoutMs,
