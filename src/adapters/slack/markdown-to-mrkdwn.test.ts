@@ -61,18 +61,19 @@ describe('markdownToMrkdwn', () => {
     expect(markdownToMrkdwn('<@U123> <!here>')).toBe('&lt;@U123&gt; &lt;!here&gt;');
   });
 
-  it('leaves inline code untouched', () => {
-    expect(markdownToMrkdwn('run `a < b && **c**` then **go**')).toBe('run `a < b && **c**` then *go*');
+  it('leaves inline code unconverted, escaping only Slack control characters', () => {
+    expect(markdownToMrkdwn('run `a < b && **c**` then **go**')).toBe('run `a &lt; b &amp;&amp; **c**` then *go*');
   });
 
-  it('leaves fenced code blocks untouched', () => {
+  it('leaves fenced code blocks unconverted, escaping only Slack control characters', () => {
     const block = '```ts\n# not a heading\nconst x = a < b && **c**;\n- not a bullet\n```';
-    expect(markdownToMrkdwn(`**Before**\n${block}\n**After**`)).toBe(`*Before*\n${block}\n*After*`);
+    const escaped = '```ts\n# not a heading\nconst x = a &lt; b &amp;&amp; **c**;\n- not a bullet\n```';
+    expect(markdownToMrkdwn(`**Before**\n${block}\n**After**`)).toBe(`*Before*\n${escaped}\n*After*`);
   });
 
-  it('leaves an unclosed code block untouched to the end', () => {
+  it('leaves an unclosed code block unconverted to the end', () => {
     const text = 'Start **bold**\n```py\nx = a < b  # **not bold**\n';
-    expect(markdownToMrkdwn(text)).toBe('Start *bold*\n```py\nx = a < b  # **not bold**\n');
+    expect(markdownToMrkdwn(text)).toBe('Start *bold*\n```py\nx = a &lt; b  # **not bold**\n');
   });
 
   it('leaves emoji and non-ASCII text alone', () => {

@@ -13,6 +13,7 @@ import { buildRetryActions } from './retry-button.js';
 import { PacedSendQueue } from './paced-send-queue.js';
 import { fatalSlackCodes } from './slack-call.js';
 import { SlackFallbackMessage } from './slack-fallback-message.js';
+import { findUnfinishedTail } from './sanitize-outbound-text.js';
 import { SlackThreadPoster } from './slack-thread-poster.js';
 
 /** Slack's per-call limit for `markdown_text`. */
@@ -155,12 +156,30 @@ export class SlackAnswerStream {
         message.full = true;
         continue;
       }
-      this.text.take(plan.text.length);
-      unsent -= plan.text.length;
-      if (message) await this.append(message, plan.text);
-      else await this.start(plan.text);
-      if (plan.endsMessage && this.current && !this.fallback) this.current.full = true;
+      const chunk = this.holdUnfinishedTail(plan.text, message ? message.text : prefix);
+      if (chunk === '') {
+        // The unfinished link starts this chunk: wait for its end, or give it a fresh message when this one has no room for it.
+        if (!message || plan.text.length === this.text.pending.length) break;
+        message.full = true;
+        continue;
+      }
+      this.text.take(chunk.length);
+      unsent -= chunk.length;
+      if (message) await this.append(message, chunk);
+      else await this.start(chunk);
+      if (plan.endsMessage && chunk === plan.text && this.current && !this.fallback) this.current.full = true;
     }
+  }
+
+  /**
+   * Slack joins a stream's pieces before rendering, so a piece must not end inside a Markdown
+   * link (`[docs.company.com` + `](https://evil.example)`) or an `@word`: that tail waits
+   * (bounded) for the text completing it. Nothing waits once the answer is closing or a task
+   * card follows the text.
+   */
+  private holdUnfinishedTail(text: string, sentBefore: string): string {
+    if (this.closed || this.text.hasProgressWaiting) return text;
+    return text.slice(0, findUnfinishedTail(text, { atLineStart: sentBefore === '' || sentBefore.endsWith('\n') }));
   }
 
   private async sendTask(item: ProgressItem): Promise<void> {

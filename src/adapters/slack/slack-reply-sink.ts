@@ -7,6 +7,7 @@ import { markdownToMrkdwn } from './markdown-to-mrkdwn.js';
 import { readSlackError } from './read-slack-error.js';
 import { SlackReply } from './slack-reply.js';
 import { callSlack } from './slack-call.js';
+import { escapeSlackText, linkChannel, neutraliseBroadcastWords, sanitizeOutboundMarkdown } from './sanitize-outbound-text.js';
 
 /** Options for the Slack reply sink. */
 export interface SlackReplySinkOptions {
@@ -20,6 +21,18 @@ export interface SlackReplySinkOptions {
   /** The first message of an answer exists in Slack (metrics). */
   onFirstVisibleText?: (agent: string, sinceTurnStartMs: number) => void;
   now?: () => number;
+}
+
+/**
+ * The words for an answer Slack refused, sanitized. The core names the channel as `<#C…>`;
+ * that one link is composed again after sanitizing, from the failure's own (validated) channel
+ * id — never from the text.
+ */
+function describeUndeliverable(failure: DeliveryError): string {
+  const sanitized = escapeSlackText(neutraliseBroadcastWords(describeErrorForUser(failure)));
+  const channel = failure.details.channel;
+  if (typeof channel !== 'string' || !/^[CGD][A-Z0-9]+$/.test(channel)) return sanitized;
+  return sanitized.split(`&lt;#${channel}&gt;`).join(linkChannel(channel));
 }
 
 /** Shows answers in Slack threads: native streaming first, post-and-update as the fallback. */
@@ -50,7 +63,7 @@ export function createSlackReplySink(options: SlackReplySinkOptions): ReplySink 
    * nothing (a log line only) when Slack rejects the bot's own credentials.
    */
   async function reportUndeliverable(target: ReplyTarget, failure: DeliveryError, logger: Logger): Promise<void> {
-    const text = `⚠️ ${describeErrorForUser(failure)}`;
+    const text = `⚠️ ${describeUndeliverable(failure)}`;
     const context = { code: failure.details.slackCode, deliveryCode: failure.code };
     try {
       switch (failure.code) {
@@ -122,7 +135,7 @@ export function createSlackReplySink(options: SlackReplySinkOptions): ReplySink 
         await callSlack(
           client,
           'chat.stopStream',
-          { channel: target.channelId, ts: messageTs, markdown_text: `\n\n${notice}` },
+          { channel: target.channelId, ts: messageTs, markdown_text: sanitizeOutboundMarkdown(`\n\n${notice}`) },
           { logger: options.logger, maxAttempts: 2 },
         );
       } catch (error) {

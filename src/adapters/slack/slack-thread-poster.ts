@@ -4,6 +4,7 @@ import type { ReplyTarget } from '../../core/reply/ports.js';
 import { markdownToMrkdwn } from './markdown-to-mrkdwn.js';
 import { readSlackError } from './read-slack-error.js';
 import { callSlack } from './slack-call.js';
+import { sanitizeOutboundMarkdown } from './sanitize-outbound-text.js';
 
 /** How a call on an open stream went: Slack may have ended the stream (expired) or the person pressed Stop. */
 export type StreamCallResult = 'ok' | 'expired' | 'stopped_by_user';
@@ -23,6 +24,8 @@ export interface SlackThreadPosterOptions {
 export class SlackThreadPoster {
   /** Method of the most recent call that failed. */
   failedMethod?: string;
+  /** Per streaming message: whether the text sent so far ends a line (a leading `>` is then a quote marker). */
+  private readonly endsLine = new Map<string, boolean>();
 
   constructor(private readonly options: SlackThreadPosterOptions) {}
 
@@ -40,22 +43,30 @@ export class SlackThreadPoster {
     }
   }
 
-  /** Starts a streaming reply in the thread (addressed to the asker outside DMs). Returns its ts. */
+  /**
+   * Starts a streaming reply in the thread (addressed to the asker outside DMs). Returns its ts.
+   * Every `markdown_text` here is untrusted and sanitized; the caller must not cut it inside a
+   * Markdown link (see `findUnfinishedTail`), since Slack joins the pieces of a stream.
+   */
   async startStream(markdown: string, chunks?: Record<string, unknown>[]): Promise<string> {
     const { target } = this.options;
     const response = await this.call<{ ts: string }>('chat.startStream', {
       channel: target.channelId,
       thread_ts: target.threadTs,
-      ...(chunks ? { chunks } : { markdown_text: markdown }),
+      ...(chunks ? { chunks } : { markdown_text: sanitizeOutboundMarkdown(markdown) }),
       ...(target.isDirectMessage ? {} : { recipient_user_id: target.recipientUserId, recipient_team_id: target.teamId }),
       ...this.face(),
     });
+    this.endsLine.set(response.ts, chunks ? true : markdown === '' || markdown.endsWith('\n'));
     return response.ts;
   }
 
   /** Appends to a streaming reply. */
-  appendStream(ts: string, markdown: string): Promise<StreamCallResult> {
-    return this.streamCall('chat.appendStream', { channel: this.options.target.channelId, ts, markdown_text: markdown });
+  async appendStream(ts: string, markdown: string): Promise<StreamCallResult> {
+    const markdownText = sanitizeOutboundMarkdown(markdown, { atLineStart: this.endsLine.get(ts) ?? true });
+    const result = await this.streamCall('chat.appendStream', { channel: this.options.target.channelId, ts, markdown_text: markdownText });
+    if (result === 'ok' && markdown !== '') this.endsLine.set(ts, markdown.endsWith('\n'));
+    return result;
   }
 
   /** Appends chunks (e.g. `task_update`) to a streaming reply. */
@@ -65,10 +76,12 @@ export class SlackThreadPoster {
 
   /** Ends a streaming reply, with optional last words and blocks shown below it. */
   stopStream(ts: string, markdown?: string, blocks?: unknown[]): Promise<StreamCallResult> {
+    const atLineStart = this.endsLine.get(ts) ?? true;
+    this.endsLine.delete(ts);
     return this.streamCall('chat.stopStream', {
       channel: this.options.target.channelId,
       ts,
-      ...(markdown ? { markdown_text: markdown } : {}),
+      ...(markdown ? { markdown_text: sanitizeOutboundMarkdown(markdown, { atLineStart }) } : {}),
       ...(blocks ? { blocks } : {}),
     });
   }
@@ -91,7 +104,7 @@ export class SlackThreadPoster {
     return { username: agent.displayName, ...(agent.iconEmoji ? { icon_emoji: agent.iconEmoji } : {}) };
   }
 
-  /** Posts a new message in the thread (Markdown rendered as mrkdwn); with `blocks`, the text shows above them. Returns its ts. */
+  /** Posts a new message in the thread (Markdown rendered as sanitized mrkdwn); with `blocks`, the text shows above them. Returns its ts. */
   async postMessage(markdown: string, blocks?: unknown[]): Promise<string> {
     const text = markdownToMrkdwn(markdown);
     const response = await this.call<{ ts: string }>('chat.postMessage', {
@@ -104,7 +117,7 @@ export class SlackThreadPoster {
     return response.ts;
   }
 
-  /** Replaces a message's text (Markdown rendered as mrkdwn). */
+  /** Replaces a message's text (Markdown rendered as sanitized mrkdwn). */
   async updateMessage(ts: string, markdown: string): Promise<void> {
     await this.call('chat.update', { channel: this.options.target.channelId, ts, text: markdownToMrkdwn(markdown) });
   }

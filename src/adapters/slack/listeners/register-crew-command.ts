@@ -10,6 +10,7 @@ import { markdownToMrkdwn } from '../markdown-to-mrkdwn.js';
 import { readSlackError } from '../read-slack-error.js';
 import { renderSlackMarkup } from '../render-slack-markup.js';
 import { callSlack } from '../slack-call.js';
+import { escapeSlackText, mentionUser } from '../sanitize-outbound-text.js';
 import { formatAgentList, formatCrewHelp, formatUnknownAgent } from './format-crew-help.js';
 
 /** Dependencies of the `/crew` command. */
@@ -97,7 +98,8 @@ export function registerCrewCommand(app: App, options: CrewCommandOptions): void
           'chat.postMessage',
           {
             channel: command.channel_id,
-            text: `<@${command.user_id}> asked *${agent.displayName}*:\n${markdownToMrkdwn(quoted)}`,
+            // The asker's mention is the bot's own markup, composed after the question is sanitized.
+            text: `${mentionUser(command.user_id)} asked *${escapeSlackText(agent.displayName)}*:\n${markdownToMrkdwn(quoted)}`,
             username: agent.displayName,
             ...(agent.iconEmoji ? { icon_emoji: agent.iconEmoji } : {}),
             unfurl_links: false,
@@ -140,7 +142,7 @@ export function registerCrewCommand(app: App, options: CrewCommandOptions): void
         await callSlack(
           client,
           'chat.postMessage',
-          { channel: command.channel_id, thread_ts: rootTs, text: `⚠️ ${describeErrorForUser(error)}` },
+          { channel: command.channel_id, thread_ts: rootTs, text: `⚠️ ${markdownToMrkdwn(describeErrorForUser(error))}` },
           { logger, maxAttempts: 1 },
         ).catch(() => undefined);
       }
