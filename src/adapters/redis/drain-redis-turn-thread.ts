@@ -1,7 +1,9 @@
 import type { Clock, HeldLock, Logger } from '../../core/conversation/ports.js';
+import { createTurnDeadLetter } from '../../core/conversation/turn-dead-letter.js';
 import type { TurnJob, TurnJobProgress } from '../../core/conversation/turn-job.js';
 import { TurnQueueError } from '../../core/conversation/turn-queue-error.js';
 import type { TurnJobRunner } from '../../core/conversation/turn-queue.js';
+import { encodeTurnDeadLetter } from './redis-turn-dead-letters.js';
 import type { RedisTurnQueueScripts, ThreadHead, ThreadHolder, ThreadListKeys } from './redis-turn-queue-scripts.js';
 import { encodeStoredTurnJob, parseStoredTurnJob, type StoredTurnJob } from './stored-turn-job.js';
 
@@ -49,7 +51,8 @@ interface LockRenewal {
  * Runs the jobs of one thread, oldest first, while holding its lock, until the list is empty,
  * the queue stops, or the lock is lost. The lock is renewed every ttl/3 meanwhile. A job leaves
  * the list only after its runner settled without the signal having fired; a job whose signal
- * fired (shutdown or lost lock) stays at the head to be re-run. Removing a job, starting the
+ * fired (shutdown or lost lock) stays at the head to be re-run; one that failed (runner threw,
+ * attempts exhausted) moves to the dead letters. Removing a job, starting the
  * next one and (when none is left) releasing the lock and acknowledging the entry are one
  * script. Throws on Redis errors.
  */
@@ -64,8 +67,13 @@ export async function drainRedisTurnThread(options: RedisTurnDrainOptions): Prom
       if (handled === undefined) return 'held';
       const startNext = options.shouldStartNext() && !options.controller.signal.aborted && !options.isHalted();
       if (options.isHalted()) return 'held';
+      // A failed job leaves the list for the dead letters in the same step (only if still ours).
+      const deadLetter =
+        handled.failure !== undefined && handled.job !== undefined
+          ? encodeTurnDeadLetter(createTurnDeadLetter(handled.job, handled.failure.error, handled.attempts, options.clock.now()))
+          : undefined;
       renewal.pause();
-      const next = await scripts.finishHead(keys, holder, handled.raw, startNext, options.lockTtlMs);
+      const next = await scripts.finishHead(keys, holder, handled.raw, startNext, options.lockTtlMs, deadLetter);
       renewal.resume();
       // A job that ran is reported either way; an exhausted one only when this worker removed it.
       const removed = next.kind !== 'lost';
@@ -89,6 +97,8 @@ export async function drainRedisTurnThread(options: RedisTurnDrainOptions): Prom
 interface HandledHead {
   raw: string;
   job?: TurnJob;
+  /** Times the job was started, this run included. */
+  attempts: number;
   ran: boolean;
   failure?: { error: unknown };
 }
@@ -103,14 +113,14 @@ async function handleHead(options: RedisTurnDrainOptions, head: ThreadHead): Pro
   const record = parseStoredTurnJob(head.raw);
   if (record === undefined) {
     logger.error({ listKey: keys.listKey }, 'Dropping an unreadable queued turn job');
-    return { raw: head.raw, ran: false };
+    return { raw: head.raw, attempts: 0, ran: false };
   }
   if (head.kind === 'exhausted' || (head.kind === 'unmarked' && record.attempt >= options.maxAttempts)) {
     const error = new TurnQueueError('turn_attempts_exhausted', 'The turn job was started too many times without finishing', {
       jobId: record.job.id,
       attempts: record.attempt,
     });
-    return { raw: head.raw, job: record.job, ran: false, failure: { error } };
+    return { raw: head.raw, job: record.job, attempts: record.attempt, ran: false, failure: { error } };
   }
   if (head.kind === 'started') return runHeadJob(options, head.raw, record);
   // A record of the older layout: mark it started here (rewritten in the current layout).
@@ -162,7 +172,7 @@ async function runHeadJob(options: RedisTurnDrainOptions, raw: string, record: S
   settled = true;
   // The signal fired while the job ran (shutdown or lost lock): the job stays queued, to be re-run.
   if (options.isHalted() || controller.signal.aborted) return undefined;
-  return { raw: currentRaw, job: current.job, ran: true, failure };
+  return { raw: currentRaw, job: current.job, attempts: current.attempt, ran: true, failure };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { TurnDeadLetters } from './turn-dead-letter.js';
 import type { TurnJob, TurnJobProgress } from './turn-job.js';
 
 /** What a worker gets alongside a job. */
@@ -10,7 +11,7 @@ export interface TurnJobContext {
   saveProgress(progress: TurnJobProgress): Promise<void>;
 }
 
-/** Runs one job; resolving removes the job from the queue. Throwing also removes it (after logging). */
+/** Runs one job; resolving removes the job from the queue. Throwing also removes it (after logging, into the dead letters). */
 export type TurnJobRunner = (job: TurnJob, context: TurnJobContext) => Promise<void>;
 
 /** Result of enqueueing. */
@@ -37,4 +38,6 @@ export interface TurnQueue {
   runningCount(): number;
   /** Jobs waiting (all threads), best effort. */
   waitingCount(): Promise<number>;
+  /** Jobs the queue gave up on (runner threw, attempts exhausted), when the queue keeps them. */
+  readonly deadLetters?: TurnDeadLetters;
 }
