@@ -4,6 +4,7 @@ import { ConfigError } from '../core/errors.js';
 import { checkSetup } from './check-setup.js';
 import { lintAgents, type CommandIo } from './lint-agents.js';
 import { listAgents } from './list-agents.js';
+import { runJobsCommand } from './run-jobs-command.js';
 
 const usage = `Usage: crew <command>
 
@@ -11,6 +12,8 @@ const usage = `Usage: crew <command>
   crew lint [dir]                check agent files; exit 1 on any error (for CI)
   crew ask <agent> "<question>"  stream an answer in the terminal (needs ANTHROPIC_API_KEY)
   crew check                     validate configuration and agents without connecting
+  crew jobs [--verbose]          list the jobs the queue gave up on (needs REDIS_URL)
+  crew jobs requeue <id>         put one of them back on the queue
 `;
 
 /** Runs one CLI command and returns its exit code. */
@@ -24,6 +27,8 @@ export async function runCli(argv: string[], environment: Record<string, string 
       return lintAgents(rest[0] ?? agentsDir, io);
     case 'check':
       return checkSetup(environment, io);
+    case 'jobs':
+      return runJobsCommand(rest, environment, io);
     case 'ask': {
       const [agentName, ...words] = rest;
       if (!agentName || words.length === 0) {

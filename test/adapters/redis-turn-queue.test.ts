@@ -147,21 +147,6 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     expect(await context.redis.exists(listKeyOf('2.1'))).toBe(0);
   });
 
-  it('runs a job stored in the older record layout (job first), with attempt + 1, then the next one', async () => {
-    const runs: RunRecord[] = [];
-    const job = makeTurnJob('legacy', '11.1', { progress: { replyMessageTs: ['11.5'] } });
-    const legacyRecord = JSON.stringify({ job, attempt: 1, enqueuedAt: 1_700_000_000_000, startedAt: 1_700_000_000_500 });
-    await context.redis.rpush(listKeyOf('11.1'), legacyRecord);
-    const queue = createReplica();
-    await queue.enqueue(makeTurnJob('after', '11.1'));
-    queue.start(recorder(runs, 'only', async () => undefined));
-    await waitUntil('both ran', () => runs.length === 2 && runs.every((run) => run.endedAt !== undefined));
-    expect(runs.map((run) => [run.job.id, run.attempt])).toEqual([['legacy', 2], ['after', 1]]);
-    expect(runs[0]?.job.progress).toEqual({ replyMessageTs: ['11.5'] });
-    await sleep(100);
-    expect(await context.redis.exists(listKeyOf('11.1'))).toBe(0);
-  });
-
   it('marks a job started in its stored record (attempt, startedAt) without re-encoding the job', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));

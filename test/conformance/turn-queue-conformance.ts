@@ -1,19 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/core/shared/ports.js';
+import type { TurnDeadLetters } from '../../src/core/queue/turn-dead-letter.js';
 import type { TurnJob } from '../../src/core/queue/turn-job.js';
 import type { TurnJobContext, TurnQueue } from '../../src/core/queue/ports.js';
-import { hasErrorCode } from '../../src/core/errors.js';
+import { CrewError, hasErrorCode } from '../../src/core/errors.js';
 
 /** What the suite gives the queue factory. */
 export interface TurnQueueConformanceSettings {
   logger: Logger;
   onJobFailed(job: TurnJob, error: unknown): void;
+  /** Dead letters the queue must keep (small, so the suite can see the oldest dropped). */
+  deadLetterLimit: number;
 }
 
 /** A queue under test plus how to dispose of it (after the suite stopped the queue). */
 export interface TurnQueueUnderTest {
-  queue: TurnQueue;
+  queue: TurnQueue & { readonly deadLetters: TurnDeadLetters };
   cleanup(): Promise<void>;
 }
 
@@ -40,10 +43,10 @@ export function makeTurnJob(id: string, threadTs: string, overrides: Partial<Tur
   };
 }
 
-/** Polls until `predicate` is truthy; throws after `timeoutMs` with `label`. */
+/** Polls until `predicate` is (or resolves) truthy; throws after `timeoutMs` with `label`. */
 export async function waitUntil(label: string, predicate: () => unknown, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`waitUntil: ${label} not met within ${timeoutMs} ms`);
     await sleep(10);
   }
@@ -81,7 +84,7 @@ export function describeTurnQueueConformance(
     async function setUp() {
       const failures: Array<{ job: TurnJob; error: unknown }> = [];
       const logger = createRecordingLogger();
-      const handle = await makeQueue({ logger, onJobFailed: (job, error) => failures.push({ job, error }) });
+      const handle = await makeQueue({ logger, onJobFailed: (job, error) => failures.push({ job, error }), deadLetterLimit: 3 });
       cleanups.push(async () => {
         await handle.queue.stop(100);
         await handle.cleanup();
@@ -196,6 +199,64 @@ export function describeTurnQueueConformance(
       expect(stopTookMs).toBeGreaterThanOrEqual(390);
       expect(stopTookMs).toBeLessThan(3_000);
       expect(queue.runningCount()).toBe(0);
+    });
+
+    it('moves a job whose runner threw to the dead letters, with its reason but not its question', async () => {
+      const { queue, runs, recordRun, failures } = await setUp();
+      const before = Date.now();
+      queue.start((job, context) =>
+        recordRun(job, context, async () => {
+          if (job.id === 'd1') throw new CrewError('model_auth_failed', `The model refused "${job.text}" with 401`);
+        }),
+      );
+      await queue.enqueue(makeTurnJob('d1', '900.1', { text: 'secret plans for the ledger' }));
+      await queue.enqueue(makeTurnJob('d2', '900.1'));
+      await waitUntil('both ran', () => runs.length === 2 && runs.every((run) => run.endedAt !== undefined) && failures.length === 1);
+
+      const letters = await queue.deadLetters.list();
+      expect(letters).toHaveLength(1);
+      const [letter] = letters;
+      expect(letter).toMatchObject({ id: 'd1', code: 'model_auth_failed', attempts: 1, teamId: 'T1', channelId: 'C1', threadTs: '900.1' });
+      expect(letter?.message).toBe('The model refused "[question text]" with 401');
+      expect(letter?.failedAt).toBeGreaterThanOrEqual(before - 1_000);
+      expect(letter?.job).toMatchObject({ id: 'd1', text: 'secret plans for the ledger' });
+    });
+
+    it('requeues a dead letter at the end of its thread with its attempts reset, removing the letter', async () => {
+      const { queue, runs, recordRun } = await setUp();
+      let failOnce = true;
+      queue.start((job, context) =>
+        recordRun(job, context, async () => {
+          if (job.id === 'q1' && failOnce) {
+            failOnce = false;
+            await context.saveProgress({ replyMessageTs: ['910.5'] });
+            throw new Error('transient');
+          }
+        }),
+      );
+      await queue.enqueue(makeTurnJob('q1', '910.1'));
+      await waitUntil('q1 dead', async () => (await queue.deadLetters.list()).length === 1);
+      expect((await queue.deadLetters.list())[0]).toMatchObject({ id: 'q1', code: 'runner_error', message: 'transient' });
+
+      expect(await queue.deadLetters.requeue('nope')).toBeUndefined();
+      const requeued = await queue.deadLetters.requeue('q1');
+      expect(requeued?.id).toBe('q1');
+      expect(await queue.deadLetters.list()).toEqual([]);
+      await waitUntil('q1 re-ran', () => runs.length === 2 && runs[1]?.endedAt !== undefined);
+      expect(runs.map((run) => [run.id, run.attempt])).toEqual([['q1', 1], ['q1', 1]]);
+      expect(await queue.deadLetters.requeue('q1')).toBeUndefined();
+      expect(await queue.deadLetters.list()).toEqual([]);
+    });
+
+    it('keeps the newest dead letters up to its limit, dropping the oldest', async () => {
+      const { queue, failures } = await setUp();
+      queue.start(async () => {
+        throw new Error('always');
+      });
+      for (const id of ['o1', 'o2', 'o3', 'o4', 'o5']) await queue.enqueue(makeTurnJob(id, '920.1'));
+      await waitUntil('all failed', () => failures.length === 5);
+      expect((await queue.deadLetters.list()).map((letter) => letter.id)).toEqual(['o5', 'o4', 'o3']);
+      expect((await queue.deadLetters.list(2)).map((letter) => letter.id)).toEqual(['o5', 'o4']);
     });
 
     it('refuses a second start', async () => {

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisTurnQueue } from '../../src/adapters/redis/redis-turn-queue.js';
 import { runCli } from '../../src/cli/run-cli.js';
+import { createRecordingLogger, makeTurnJob, waitUntil } from '../conformance/turn-queue-conformance.js';
 import { startFakeAnthropicApi, type FakeAnthropicApi } from '../fakes/fake-anthropic-api.js';
+import { createRedisTestContext, testRedisUrl, type RedisTestContext } from '../helpers/redis-test-prefix.js';
 
 // Child processes start slowly on a loaded machine: spawning tests get a longer timeout.
 /** Runs the real CLI entry point (`bin/crew.js` runs its compiled twin) as a process. */
@@ -144,5 +147,75 @@ describe('crew ask', { timeout: 40_000 }, () => {
   it('exits 2 with usage when the question is missing', async () => {
     const result = await crewInProcess(['ask', 'architect'], env());
     expect(result).toMatchObject({ code: 2, err: 'Usage: crew ask <agent> "<question>"\n' });
+  });
+});
+
+describe('crew jobs', { timeout: 40_000 }, () => {
+  let redisContext: RedisTestContext;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    redisContext = await createRedisTestContext('cli-jobs');
+    env = { REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: redisContext.prefix };
+    // Real dead letters: a queue on the same prefix whose runner throws.
+    const queue = createRedisTurnQueue({ redis: redisContext.redis, keyPrefix: redisContext.prefix, logger: createRecordingLogger() });
+    queue.start(async (job) => {
+      throw new Error(`cannot answer ${job.id}`);
+    });
+    await queue.enqueue(makeTurnJob('job-old', '30.1', { text: 'how do we shard the ledger?' }));
+    await queue.enqueue(makeTurnJob('job-new', '30.2', { text: 'what about refunds?' }));
+    await waitUntil('both dead', async () => (await queue.deadLetters.list()).length === 2);
+    await queue.stop(1_000);
+  });
+  afterAll(async () => {
+    await redisContext.cleanup();
+  });
+
+  it('lists the failed jobs, newest first, with when, reason and thread but not the question', async () => {
+    const result = await crew(['jobs'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('2 failed job(s), newest first:');
+    expect(result.stdout.indexOf('job-new')).toBeLessThan(result.stdout.indexOf('job-old'));
+    expect(result.stdout).toMatch(/^job-old {2}\d{4}-\d\d-\d\dT[\d:.]+Z {2}runner_error after 1 attempt\(s\): cannot answer job-old$/m);
+    expect(result.stdout).toContain('thread T1/C1/30.1 (mention, asked by U1)');
+    expect(result.stdout).not.toContain('ledger');
+    expect(result.stdout).not.toContain('refunds');
+  });
+
+  it('shows the question with --verbose', async () => {
+    const result = await crewInProcess(['jobs', '--verbose'], env);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('    question: how do we shard the ledger?');
+  });
+
+  it('requeues one job with its attempts reset and says so; an unknown id exits 1', async () => {
+    const result = await crew(['jobs', 'requeue', 'job-old'], env);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('✔ Requeued job-old in thread T1/C1/30.1');
+    const listed = await crewInProcess(['jobs'], env);
+    expect(listed.out).toContain('1 failed job(s)');
+    expect(listed.out).not.toContain('job-old');
+
+    const queued = await redisContext.redis.lrange(`${redisContext.prefix}pending:{T1:C1:30.1}`, 0, -1);
+    expect(queued.map((raw) => JSON.parse(raw) as { attempt: number; job: { id: string } })).toMatchObject([{ attempt: 0, job: { id: 'job-old' } }]);
+
+    const again = await crewInProcess(['jobs', 'requeue', 'job-old'], env);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('No failed job with id job-old');
+  });
+
+  it('exits 2 with a clear message without REDIS_URL, and on a usage error', async () => {
+    const missing = await crewInProcess(['jobs'], {});
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('crew jobs needs REDIS_URL');
+    const usage = await crewInProcess(['jobs', 'requeue'], env);
+    expect(usage.code).toBe(2);
+    expect(usage.err).toContain('crew jobs requeue <id>');
+  });
+
+  it('exits 1 naming the Redis it could not reach, without its password', async () => {
+    const result = await crewInProcess(['jobs'], { REDIS_URL: 'redis://:hunter2@127.0.0.1:1' });
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('✘ Redis at');
+    expect(result.err).not.toContain('hunter2');
   });
 });

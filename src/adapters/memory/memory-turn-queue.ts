@@ -1,8 +1,9 @@
 import { reportJobFailure } from '../../core/queue/report-job-failure.js';
-import type { Logger } from '../../core/shared/ports.js';
+import type { Clock, Logger } from '../../core/shared/ports.js';
 import { settlesWithin } from '../../core/shared/settles-within.js';
 import { formatThreadKey } from '../../core/thread/thread-key.js';
 import { orderingKeyOf, type TurnJob, type TurnJobProgress } from '../../core/queue/turn-job.js';
+import { createTurnDeadLetter, type TurnDeadLetter, type TurnDeadLetters } from '../../core/queue/turn-dead-letter.js';
 import { TurnQueueError } from '../../core/queue/turn-queue-error.js';
 import type { EnqueueResult, TurnJobRunner, TurnQueue } from '../../core/queue/ports.js';
 
@@ -11,8 +12,16 @@ export interface MemoryTurnQueueOptions {
   logger: Logger;
   /** Threads drained at once (default 32). */
   concurrency?: number;
-  /** Called (after logging) when a runner throws; the job is then removed. */
+  /** Called (after logging) when a runner throws; the job is then moved to the dead letters. */
   onJobFailed?: (job: TurnJob, error: unknown) => void | Promise<void>;
+  /** Dead letters kept, the oldest dropped first (default 1 000). */
+  deadLetterLimit?: number;
+  clock?: Clock;
+}
+
+/** The memory turn queue; it keeps its dead letters (in memory, like its jobs). */
+export interface MemoryTurnQueue extends TurnQueue {
+  readonly deadLetters: TurnDeadLetters;
 }
 
 interface QueuedJob {
@@ -31,10 +40,16 @@ interface ThreadJobs {
  * In-process TurnQueue (used when no Redis is configured): per-thread FIFO, threads drained
  * concurrently up to `concurrency`. Not durable: queued jobs are lost when the process exits.
  * A job aborted by `stop` stays at the head of its thread (re-run, attempt + 1, on a new start).
+ * A job whose runner threw goes to the dead letters (bounded, newest first), from which it can
+ * be requeued.
  */
-export function createMemoryTurnQueue(options: MemoryTurnQueueOptions): TurnQueue {
+export function createMemoryTurnQueue(options: MemoryTurnQueueOptions): MemoryTurnQueue {
   const { logger } = options;
   const concurrency = options.concurrency ?? 32;
+  const deadLetterLimit = options.deadLetterLimit ?? 1_000;
+  const clock = options.clock ?? { now: () => Date.now() };
+  /** Newest first. */
+  const deadLetters: TurnDeadLetter[] = [];
   const threads = new Map<string, ThreadJobs>();
   const readyThreads: string[] = [];
   const drains = new Map<Promise<void>, AbortController>();
@@ -80,8 +95,12 @@ export function createMemoryTurnQueue(options: MemoryTurnQueueOptions): TurnQueu
         // that resolved finished its turn (answer delivered and stored): it is done, abort or not.
         if (signal.aborted && failure !== undefined) break;
         thread.jobs.shift();
+        if (failure !== undefined) {
+          deadLetters.unshift(structuredClone(createTurnDeadLetter(head.job, failure.error, head.attempt, clock.now())));
+          deadLetters.splice(deadLetterLimit);
+          await reportFailure(head.job, failure.error);
+        }
         if (signal.aborted) break;
-        if (failure !== undefined) await reportFailure(head.job, failure.error);
       }
     } finally {
       if (thread.jobs.length === 0) {
@@ -98,21 +117,39 @@ export function createMemoryTurnQueue(options: MemoryTurnQueueOptions): TurnQueu
     return reportJobFailure(logger, options.onJobFailed, job, error);
   }
 
+  function addJob(job: TurnJob): EnqueueResult {
+    const threadId = formatThreadKey(orderingKeyOf(job));
+    let thread = threads.get(threadId);
+    if (thread === undefined) {
+      thread = { jobs: [], state: 'idle' };
+      threads.set(threadId, thread);
+    }
+    thread.jobs.push({ job: structuredClone(job), attempt: 0 });
+    if (thread.state === 'idle') {
+      thread.state = 'ready';
+      readyThreads.push(threadId);
+    }
+    startReadyDrains();
+    return { waitingAhead: thread.jobs.length - 1 };
+  }
+
   return {
     async enqueue(job: TurnJob): Promise<EnqueueResult> {
-      const threadId = formatThreadKey(orderingKeyOf(job));
-      let thread = threads.get(threadId);
-      if (thread === undefined) {
-        thread = { jobs: [], state: 'idle' };
-        threads.set(threadId, thread);
-      }
-      thread.jobs.push({ job: structuredClone(job), attempt: 0 });
-      if (thread.state === 'idle') {
-        thread.state = 'ready';
-        readyThreads.push(threadId);
-      }
-      startReadyDrains();
-      return { waitingAhead: thread.jobs.length - 1 };
+      return addJob(job);
+    },
+
+    deadLetters: {
+      async list(limit?: number): Promise<TurnDeadLetter[]> {
+        return structuredClone(deadLetters.slice(0, limit ?? deadLetters.length));
+      },
+      async requeue(id: string): Promise<TurnDeadLetter | undefined> {
+        const index = deadLetters.findIndex((letter) => letter.id === id);
+        if (index < 0) return undefined;
+        const [letter] = deadLetters.splice(index, 1);
+        if (letter === undefined) return undefined;
+        addJob(letter.job);
+        return letter;
+      },
     },
 
     start(jobRunner: TurnJobRunner): void {

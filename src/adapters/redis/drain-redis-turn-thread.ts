@@ -1,8 +1,10 @@
 import type { Clock, Logger } from '../../core/shared/ports.js';
 import type { HeldLock } from './redis-thread-lock.js';
+import { createTurnDeadLetter } from '../../core/queue/turn-dead-letter.js';
 import type { TurnJob, TurnJobProgress } from '../../core/queue/turn-job.js';
 import { TurnQueueError } from '../../core/queue/turn-queue-error.js';
 import type { TurnJobRunner } from '../../core/queue/ports.js';
+import { encodeTurnDeadLetter } from './redis-turn-dead-letters.js';
 import type { RedisTurnQueueScripts, ThreadHead, ThreadHolder, ThreadListKeys } from './redis-turn-queue-scripts.js';
 import { encodeStoredTurnJob, parseStoredTurnJob, type StoredTurnJob } from './stored-turn-job.js';
 
@@ -50,7 +52,8 @@ interface LockRenewal {
  * Runs the jobs of one thread, oldest first, while holding its lock, until the list is empty,
  * the queue stops, or the lock is lost. The lock is renewed every ttl/3 meanwhile. A job leaves
  * the list only after its runner settled without the signal having fired; a job whose signal
- * fired (shutdown or lost lock) stays at the head to be re-run. Removing a job, starting the
+ * fired (shutdown or lost lock) stays at the head to be re-run; one that failed (runner threw,
+ * attempts exhausted) moves to the dead letters. Removing a job, starting the
  * next one and (when none is left) releasing the lock and acknowledging the entry are one
  * script. Throws on Redis errors.
  */
@@ -65,8 +68,13 @@ export async function drainRedisTurnThread(options: RedisTurnDrainOptions): Prom
       if (handled === undefined) return 'held';
       const startNext = options.shouldStartNext() && !options.controller.signal.aborted && !options.isHalted();
       if (options.isHalted()) return 'held';
+      // A failed job leaves the list for the dead letters in the same step (only if still ours).
+      const deadLetter =
+        handled.failure !== undefined && handled.job !== undefined
+          ? encodeTurnDeadLetter(createTurnDeadLetter(handled.job, handled.failure.error, handled.attempts, options.clock.now()))
+          : undefined;
       renewal.pause();
-      const next = await scripts.finishHead(keys, holder, handled.raw, startNext, options.lockTtlMs);
+      const next = await scripts.finishHead(keys, holder, handled.raw, startNext, options.lockTtlMs, deadLetter);
       renewal.resume();
       // A job that ran is reported either way; an exhausted one only when this worker removed it.
       const removed = next.kind !== 'lost';
@@ -90,35 +98,32 @@ export async function drainRedisTurnThread(options: RedisTurnDrainOptions): Prom
 interface HandledHead {
   raw: string;
   job?: TurnJob;
+  /** Times the job was started, this run included. */
+  attempts: number;
   ran: boolean;
   failure?: { error: unknown };
 }
 
 /**
- * Runs the head job (marking it started first when the script could not), or gives up an
- * unreadable or exhausted one. Undefined when the job must stay at the head (signal fired,
+ * Runs the head job (the script marked it started), or gives up an unreadable or exhausted one. Undefined when the job must stay at the head (signal fired,
  * head taken over, crash).
  */
 async function handleHead(options: RedisTurnDrainOptions, head: ThreadHead): Promise<HandledHead | undefined> {
-  const { scripts, keys, logger } = options;
-  const record = parseStoredTurnJob(head.raw);
+  const { keys, logger } = options;
+  const record = head.kind === 'unmarked' ? undefined : parseStoredTurnJob(head.raw);
   if (record === undefined) {
+    // Every record is written by `encodeStoredTurnJob`; one the start script cannot mark is corrupt.
     logger.error({ listKey: keys.listKey }, 'Dropping an unreadable queued turn job');
-    return { raw: head.raw, ran: false };
+    return { raw: head.raw, attempts: 0, ran: false };
   }
-  if (head.kind === 'exhausted' || (head.kind === 'unmarked' && record.attempt >= options.maxAttempts)) {
+  if (head.kind === 'exhausted') {
     const error = new TurnQueueError('turn_attempts_exhausted', 'The turn job was started too many times without finishing', {
       jobId: record.job.id,
       attempts: record.attempt,
     });
-    return { raw: head.raw, job: record.job, ran: false, failure: { error } };
+    return { raw: head.raw, job: record.job, attempts: record.attempt, ran: false, failure: { error } };
   }
-  if (head.kind === 'started') return runHeadJob(options, head.raw, record);
-  // A record of the older layout: mark it started here (rewritten in the current layout).
-  const started: StoredTurnJob = { ...record, attempt: record.attempt + 1, startedAt: options.clock.now() };
-  const startedRaw = encodeStoredTurnJob(started);
-  if (!(await scripts.replaceHead(keys, head.raw, startedRaw, record.attempt === 0))) return undefined;
-  return runHeadJob(options, startedRaw, started);
+  return runHeadJob(options, head.raw, record);
 }
 
 /** Runs a head job already marked started; undefined when its signal fired (it stays queued). */
@@ -166,7 +171,7 @@ async function runHeadJob(options: RedisTurnDrainOptions, raw: string, record: S
   // is done whatever landed afterwards (finishing it is refused only if another worker took it over,
   // and that worker's re-run finds the answer stored and does not answer again).
   if (options.isHalted() || (controller.signal.aborted && failure !== undefined)) return undefined;
-  return { raw: currentRaw, job: current.job, ran: true, failure };
+  return { raw: currentRaw, job: current.job, attempts: current.attempt, ran: true, failure };
 }
 
 /**

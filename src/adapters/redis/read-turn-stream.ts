@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../core/shared/ports.js';
 import { parseTurnStreamEntries, type TurnStreamEntry } from './parse-turn-stream-entries.js';
+import { deleteDeadRedisTurnConsumers } from './redis-turn-consumer-scripts.js';
 
 /** Options of {@link readTurnStream}. */
 export interface TurnStreamReaderOptions {
@@ -15,6 +16,8 @@ export interface TurnStreamReaderOptions {
   blockMs: number;
   reclaimIntervalMs: number;
   reclaimMinIdleMs: number;
+  /** Idle time after which a consumer without pending entries counts as dead and is deleted. */
+  deadConsumerIdleMs: number;
   logger: Logger;
   /** How many more entries the queue can take now. */
   freeSlots(): number;
@@ -35,7 +38,9 @@ export interface TurnStreamReader {
 /**
  * Reads wake-up entries of the turns stream: new ones with a blocking XREADGROUP loop on the
  * dedicated connection (only while the queue has free slots), abandoned ones with a periodic
- * XAUTOCLAIM. Redis errors are logged and retried with backoff (0.5 s doubling to 5 s).
+ * XAUTOCLAIM. The same sweep, at most every half `deadConsumerIdleMs`, deletes the consumers of
+ * dead processes once their entries were reclaimed. Redis errors are logged and retried with
+ * backoff (0.5 s doubling to 5 s).
  */
 export function readTurnStream(options: TurnStreamReaderOptions): TurnStreamReader {
   const { redis, connection, streamKey, group, consumerName, logger } = options;
@@ -46,6 +51,7 @@ export function readTurnStream(options: TurnStreamReaderOptions): TurnStreamRead
   let reclaimTimer: NodeJS.Timeout | undefined;
   let reclaimRun: Promise<void> = Promise.resolve();
   let reclaimCursor = '0-0';
+  let consumersSweptAt = Date.now();
 
   connection.on('error', (error: unknown) => logger.warn({ err: error }, 'Turn stream reader connection error'));
   connection.on('close', () => {
@@ -106,10 +112,16 @@ export function readTurnStream(options: TurnStreamReaderOptions): TurnStreamRead
 
   async function reclaimAbandoned(): Promise<void> {
     const count = Math.min(50, options.freeSlots());
-    if (count <= 0 || stopping) return;
-    const reply = await redis.xautoclaim(streamKey, group, consumerName, options.reclaimMinIdleMs, reclaimCursor, 'COUNT', count);
-    reclaimCursor = typeof reply[0] === 'string' ? reply[0] : '0-0';
-    for (const entry of parseTurnStreamEntries(reply[1])) options.onEntry(entry, true);
+    if (count > 0 && !stopping) {
+      const reply = await redis.xautoclaim(streamKey, group, consumerName, options.reclaimMinIdleMs, reclaimCursor, 'COUNT', count);
+      reclaimCursor = typeof reply[0] === 'string' ? reply[0] : '0-0';
+      for (const entry of parseTurnStreamEntries(reply[1])) options.onEntry(entry, true);
+    }
+    if (stopping || Date.now() - consumersSweptAt < options.deadConsumerIdleMs / 2) return;
+    consumersSweptAt = Date.now();
+    // Only consumers owning no pending entries go: a dead one's entries are reclaimed first.
+    const deleted = await deleteDeadRedisTurnConsumers(redis, streamKey, group, consumerName, options.deadConsumerIdleMs);
+    if (deleted.length > 0) logger.info({ consumers: deleted }, 'Deleted turn stream consumers of stopped processes');
   }
 
   function endLoops(): void {

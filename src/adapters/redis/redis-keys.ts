@@ -33,6 +33,8 @@ export interface RedisKeys {
   readonly turnStream: string;
   /** Count of jobs waiting in all threads. */
   readonly waiting: string;
+  /** Jobs the queue gave up on, newest first (bounded, expiring). */
+  readonly deadLetters: string;
 }
 
 /** Throws `ConfigError` when the prefix would break the hash tags. */
@@ -57,5 +59,6 @@ export function createRedisKeys(prefix: string = DEFAULT_REDIS_KEY_PREFIX): Redi
     channelSpend: (teamId, channelId, day) => `${prefix}spend:{${teamId}}:channel:${channelId}:${day}`,
     turnStream: `${prefix}turns`,
     waiting: `${prefix}waiting`,
+    deadLetters: `${prefix}dead-letters`,
   };
 }

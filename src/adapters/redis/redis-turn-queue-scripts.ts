@@ -1,12 +1,15 @@
 import type { Redis } from 'ioredis';
+import type { ThreadListKeys } from './redis-turn-queue-keys.js';
+
+export type { ThreadListKeys } from './redis-turn-queue-keys.js';
 
 /**
  * Lua helper shared by the claim and finish scripts: marks the head of a thread's job list
  * started (attempt + 1, startedAt = now) by rewriting only the record's `{"attempt":N,` prefix
  * (records are written by `encodeStoredTurnJob`, attempt first), so the job JSON is never
  * re-encoded in Lua. Returns {'started', new record}, {'exhausted', head} when the head was
- * started maxAttempts times already, {'unmarked', head} for a record of another shape (older
- * layout or unreadable: the client handles it), or nil when the list is empty. A first start
+ * started maxAttempts times already, {'unmarked', head} for a record of another shape
+ * (unreadable: the client drops it), or nil when the list is empty. A first start
  * counts the job out of the waiting counter.
  */
 const START_HEAD_LUA = `
@@ -53,15 +56,23 @@ return {'empty'}`;
  * that lost its lock never removes the next holder's job) and, when asked and the lock is still
  * the caller's, starts the next job. No next job: releases the lock and acknowledges the entry
  * in the same step, so no job can be queued unseen in between.
+ * A failed job's dead letter, when given, is pushed onto the dead letters in the same step as
+ * the removal (so a job is never lost between the two), which are then cut to their limit.
  * Returns {'lost'} (not removed), {'popped'} (removed, lock kept), {'done'} (removed, lock
  * released, entry acknowledged) or the next head as `startHead` does.
  * Going on renews the lock for a full ttl.
- * KEYS: list, waiting counter, lock, stream. ARGV: expected record, token, now ms, max attempts,
- * retention ms, entry id, group, '1' to go on with the next job, lock ttl ms.
+ * KEYS: list, waiting counter, lock, stream, dead letters. ARGV: expected record, token, now ms,
+ * max attempts, retention ms, entry id, group, '1' to go on with the next job, lock ttl ms,
+ * dead letter ('' for none), dead letter limit.
  */
 const FINISH_HEAD_SCRIPT = `${START_HEAD_LUA}
 if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[1] then return {'lost'} end
 redis.call('LPOP', KEYS[1])
+if ARGV[10] ~= '' then
+  redis.call('LPUSH', KEYS[5], ARGV[10])
+  redis.call('LTRIM', KEYS[5], 0, tonumber(ARGV[11]) - 1)
+  redis.call('PEXPIRE', KEYS[5], ARGV[5])
+end
 if ARGV[8] ~= '1' or redis.call('GET', KEYS[3]) ~= ARGV[2] then return {'popped'} end
 local head = startHead(KEYS[1], KEYS[2], ARGV[3], ARGV[4], ARGV[5])
 if head then
@@ -100,18 +111,11 @@ if ARGV[4] == '1' then
 end
 return 1`;
 
-/** Where one thread's jobs and lock live, and the wake-up entry being handled. */
-export interface ThreadListKeys {
-  listKey: string;
-  waitingKey: string;
-  lockKey: string;
-}
-
 /** The head job as a claim or finish step left it. */
 export type ThreadHead =
   /** Marked started by the script; `raw` is the record now stored. */
   | { kind: 'started'; raw: string }
-  /** Stored in a shape the script does not edit (older layout or unreadable); not marked. */
+  /** Stored in a shape the script cannot mark (unreadable); dropped by the client. */
   | { kind: 'unmarked'; raw: string }
   /** Started the maximum number of times already; not marked. */
   | { kind: 'exhausted'; raw: string };
@@ -132,8 +136,11 @@ export interface ThreadHolder {
 export interface RedisTurnQueueScripts {
   /** Takes the lock and starts the head job (see CLAIM_THREAD_SCRIPT). */
   claimThread(keys: ThreadListKeys, holder: ThreadHolder, lockTtlMs: number, acknowledgeWhenBusy: boolean): Promise<ClaimThreadResult>;
-  /** Removes the finished head and starts the next job or releases the thread (see FINISH_HEAD_SCRIPT). */
-  finishHead(keys: ThreadListKeys, holder: ThreadHolder, expected: string, startNext: boolean, lockTtlMs: number): Promise<FinishHeadResult>;
+  /**
+   * Removes the finished head (moving it to the dead letters when `deadLetter` is given) and
+   * starts the next job or releases the thread (see FINISH_HEAD_SCRIPT).
+   */
+  finishHead(keys: ThreadListKeys, holder: ThreadHolder, expected: string, startNext: boolean, lockTtlMs: number, deadLetter?: string): Promise<FinishHeadResult>;
   /** Releases the lock, re-adds a wake-up when jobs remain, acknowledges the entry. */
   releaseThread(keys: ThreadListKeys, holder: ThreadHolder, wakeUpFields: string[]): Promise<void>;
   /** Replaces the head record if it equals `expected`; true when replaced. */
@@ -152,6 +159,8 @@ export interface RedisTurnQueueScriptsOptions {
   group: string;
   /** Approximate cap of the stream when a wake-up is re-added. */
   streamMaxLength: number;
+  /** Dead letters kept by the finish step (the oldest are dropped first). */
+  deadLetterLimit: number;
   /** Epoch ms written as `startedAt`. */
   now(): number;
 }
@@ -180,14 +189,15 @@ export function createRedisTurnQueueScripts(options: RedisTurnQueueScriptsOption
       );
       return parseStepReply(reply, ['busy', 'empty']) as ClaimThreadResult;
     },
-    async finishHead(keys, holder, expected, startNext, lockTtlMs) {
+    async finishHead(keys, holder, expected, startNext, lockTtlMs, deadLetter) {
       const reply = await redis.eval(
         FINISH_HEAD_SCRIPT,
-        4,
+        5,
         keys.listKey,
         keys.waitingKey,
         keys.lockKey,
         streamKey,
+        keys.deadLetterKey,
         expected,
         holder.token,
         now(),
@@ -197,6 +207,8 @@ export function createRedisTurnQueueScripts(options: RedisTurnQueueScriptsOption
         group,
         startNext ? '1' : '0',
         lockTtlMs,
+        deadLetter ?? '',
+        Math.max(1, options.deadLetterLimit),
       );
       return parseStepReply(reply, ['lost', 'popped', 'done']) as FinishHeadResult;
     },

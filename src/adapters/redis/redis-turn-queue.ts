@@ -6,18 +6,25 @@ import { StoreUnavailableError } from '../../core/errors.js';
 import type { Clock, Logger } from '../../core/shared/ports.js';
 import { settlesWithin } from '../../core/shared/settles-within.js';
 import { formatThreadKey, type ThreadKey } from '../../core/thread/thread-key.js';
-import { orderingKeyOf, type TurnJob } from '../../core/queue/turn-job.js';
+import type { TurnDeadLetters } from '../../core/queue/turn-dead-letter.js';
+import type { TurnJob } from '../../core/queue/turn-job.js';
 import { TurnQueueError } from '../../core/queue/turn-queue-error.js';
 import type { EnqueueResult, TurnJobRunner, TurnQueue } from '../../core/queue/ports.js';
 import { drainRedisTurnThread } from './drain-redis-turn-thread.js';
-import { formatTurnStreamFields, parseTurnStreamEntries, type TurnStreamEntry } from './parse-turn-stream-entries.js';
+import { enqueueRedisTurnJob } from './enqueue-redis-turn-job.js';
+import { formatTurnStreamFields, type TurnStreamEntry } from './parse-turn-stream-entries.js';
 import { readTurnStream, type TurnStreamReader } from './read-turn-stream.js';
-import { createRedisThreadLockToken, formatRedisThreadLockKey, holdRedisThreadLock } from './redis-thread-lock.js';
-import { createRedisTurnQueueScripts, type ThreadHolder, type ThreadListKeys } from './redis-turn-queue-scripts.js';
-import { encodeStoredTurnJob, type StoredTurnJob } from './stored-turn-job.js';
-
-/** Consumer group every replica reads the turns stream in. */
-const GROUP = 'crew';
+import { createRedisThreadLockToken, holdRedisThreadLock } from './redis-thread-lock.js';
+import { deleteRedisTurnConsumer } from './redis-turn-consumer-scripts.js';
+import { createRedisTurnDeadLetters } from './redis-turn-dead-letters.js';
+import {
+  DEFAULT_TURN_DEAD_LETTER_LIMIT,
+  DEFAULT_TURN_QUEUE_RETENTION_MS,
+  DEFAULT_TURN_STREAM_MAX_LENGTH,
+  formatRedisTurnQueueKeys,
+  REDIS_TURN_QUEUE_GROUP as GROUP,
+} from './redis-turn-queue-keys.js';
+import { createRedisTurnQueueScripts, type ThreadHolder } from './redis-turn-queue-scripts.js';
 
 /** Options of {@link createRedisTurnQueue}. */
 export interface RedisTurnQueueOptions {
@@ -38,21 +45,29 @@ export interface RedisTurnQueueOptions {
   reclaimIntervalMs?: number;
   /** Idle time after which an entry counts as abandoned (default lockTtlMs + 1 s). */
   reclaimMinIdleMs?: number;
+  /**
+   * Idle time after which a consumer owning no pending entries counts as a stopped process's
+   * and is deleted from the group (default 60 s, at least twice reclaimMinIdleMs).
+   */
+  deadConsumerIdleMs?: number;
   /** Starts of one job before it is dropped as failed with `turn_attempts_exhausted` (default 3). */
   maxAttempts?: number;
-  /** Expiry of queued jobs and counters, refreshed on writes (default 1 day). */
+  /** Expiry of queued jobs, counters and dead letters, refreshed on writes (default 1 day). */
   retentionMs?: number;
+  /** Dead letters kept, the oldest dropped first (default 1 000). */
+  deadLetterLimit?: number;
   /** Approximate cap of the wake-up stream (default 100 000). */
   streamMaxLength?: number;
   /** How long one stream read blocks (default 1 s). */
   blockMs?: number;
-  /** Called (after logging) when a runner throws or a job's attempts are exhausted; the job is then removed. */
+  /** Called (after logging) when a runner throws or a job's attempts are exhausted; the job is then moved to the dead letters. */
   onJobFailed?: (job: TurnJob, error: unknown) => void | Promise<void>;
   clock?: Clock;
 }
 
 /** The Redis turn queue, with a test hook. */
 export interface RedisTurnQueue extends TurnQueue {
+  readonly deadLetters: TurnDeadLetters;
   /** Test only: halts as if the process died (closes the reader, stops timers; no release, pop or ack). */
   simulateCrash(): void;
 }
@@ -68,10 +83,13 @@ interface ActiveEntry {
  * that takes a wake-up and the thread's lock (`lock:{thread}`, the same key and token scheme as
  * `holdRedisThreadLock`) drains the list in order; entries of crashed workers are reclaimed
  * (XAUTOCLAIM) once idle past the lock's expiry, and the job at the head is re-run with
- * attempt + 1. Taking the lock and starting the head is one script; removing a finished job and
- * starting the next (or, when none is left, releasing the lock and acknowledging the wake-up) is
- * another, so a thread costs two round trips per job besides its runner's saved progress. The
- * scripts touch the stream, list and lock together: all keys must live on one Redis node.
+ * attempt + 1 (only a job at the head is ever marked started, so only the job that was running
+ * is charged an attempt). Taking the lock and starting the head is one script; removing a
+ * finished job (into `dead-letters` when it failed) and starting the next (or, when none is
+ * left, releasing the lock and acknowledging the wake-up) is another, so a thread costs two round
+ * trips per job besides its runner's saved progress. A stopped process leaves the group; the
+ * consumers of dead ones are deleted once their entries were reclaimed. The scripts touch the
+ * stream, list and lock together: all keys must live on one Redis node.
  */
 export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQueue {
   const { redis, keyPrefix, logger } = options;
@@ -80,14 +98,15 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
   const reclaimIntervalMs = options.reclaimIntervalMs ?? 5_000;
   const reclaimMinIdleMs = options.reclaimMinIdleMs ?? lockTtlMs + 1_000;
   const maxAttempts = options.maxAttempts ?? 3;
-  const retentionMs = options.retentionMs ?? 86_400_000;
-  const streamMaxLength = options.streamMaxLength ?? 100_000;
+  const retentionMs = options.retentionMs ?? DEFAULT_TURN_QUEUE_RETENTION_MS;
+  const streamMaxLength = options.streamMaxLength ?? DEFAULT_TURN_STREAM_MAX_LENGTH;
   const blockMs = options.blockMs ?? 1_000;
   const clock = options.clock ?? { now: () => Date.now() };
   const consumerName = options.consumerName ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const streamKey = `${keyPrefix}turns`;
-  const waitingKey = `${keyPrefix}waiting`;
-  const scripts = createRedisTurnQueueScripts({ redis, retentionMs, maxAttempts, streamKey, group: GROUP, streamMaxLength, now: () => clock.now() });
+  const queueKeys = formatRedisTurnQueueKeys(keyPrefix);
+  const { streamKey, waitingKey, listKeysOf } = queueKeys;
+  const deadLetterLimit = options.deadLetterLimit ?? DEFAULT_TURN_DEAD_LETTER_LIMIT;
+  const scripts = createRedisTurnQueueScripts({ redis, retentionMs, maxAttempts, streamKey, group: GROUP, streamMaxLength, deadLetterLimit, now: () => clock.now() });
 
   const active = new Map<string, ActiveEntry>();
   const backlog: Array<{ entry: TurnStreamEntry; reclaimed: boolean }> = [];
@@ -99,11 +118,6 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
   let stopped: Promise<void> | undefined;
   let running = 0;
 
-  const listKeysOf = (key: ThreadKey): ThreadListKeys => ({
-    listKey: `${keyPrefix}pending:${formatThreadKey(key)}`,
-    waitingKey,
-    lockKey: formatRedisThreadLockKey(keyPrefix, key),
-  });
   const freeSlots = (): number => concurrency - active.size - backlog.length;
   const addWakeUp = (key: ThreadKey) =>
     redis.xadd(streamKey, 'MAXLEN', '~', streamMaxLength, '*', ...formatTurnStreamFields(key, formatThreadKey(key)));
@@ -218,32 +232,27 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
     await drains;
     await readerStopped;
     await Promise.allSettled(background);
+    await deleteOwnConsumer();
+  }
+
+  /**
+   * Leaves the consumer group. Only when this consumer owns no pending entries (an entry left
+   * pending after a failed drain or hand-back stays, to be reclaimed; the consumer is then
+   * deleted by another replica's sweep).
+   */
+  async function deleteOwnConsumer(): Promise<void> {
+    if (runner === undefined || crashed) return;
+    try {
+      const result = await deleteRedisTurnConsumer(redis, streamKey, GROUP, consumerName);
+      if (result === 'pending') logger.warn({ consumer: consumerName }, 'Turn stream entries still pending at stop; another replica will reclaim them');
+    } catch (error) {
+      logger.warn({ err: error, consumer: consumerName }, 'Could not leave the turn stream consumer group');
+    }
   }
 
   return {
-    async enqueue(job: TurnJob): Promise<EnqueueResult> {
-      const threadKey = orderingKeyOf(job);
-      const { listKey } = listKeysOf(threadKey);
-      const record: StoredTurnJob = { attempt: 0, enqueuedAt: clock.now(), job };
-      let results: Array<[Error | null, unknown]> | null;
-      try {
-        results = await redis
-          .multi()
-          .rpush(listKey, encodeStoredTurnJob(record))
-          .pexpire(listKey, retentionMs)
-          .incr(waitingKey)
-          .pexpire(waitingKey, retentionMs)
-          .xadd(streamKey, 'MAXLEN', '~', streamMaxLength, '*', ...formatTurnStreamFields(threadKey, formatThreadKey(threadKey)))
-          .exec();
-      } catch (error) {
-        throw new StoreUnavailableError('Could not queue the turn job', { cause: error });
-      }
-      const failure = results?.find(([error]) => error !== null);
-      if (results === null || failure !== undefined) {
-        throw new StoreUnavailableError('Could not queue the turn job', { cause: failure?.[0] });
-      }
-      const length = results[0]?.[1];
-      return { waitingAhead: typeof length === 'number' ? Math.max(0, length - 1) : 0 };
+    enqueue(job: TurnJob): Promise<EnqueueResult> {
+      return enqueueRedisTurnJob({ redis, keys: queueKeys, retentionMs, streamMaxLength, now: clock.now() }, job);
     },
 
     start(jobRunner: TurnJobRunner): void {
@@ -258,6 +267,7 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
         blockMs,
         reclaimIntervalMs,
         reclaimMinIdleMs,
+        deadConsumerIdleMs: options.deadConsumerIdleMs ?? Math.max(60_000, 2 * reclaimMinIdleMs),
         logger,
         freeSlots,
         onEntry: dispatch,
@@ -272,6 +282,8 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
     runningCount(): number {
       return running;
     },
+
+    deadLetters: createRedisTurnDeadLetters({ redis, keyPrefix, retentionMs, streamMaxLength, clock }),
 
     async waitingCount(): Promise<number> {
       const value = Number(await redis.get(waitingKey));

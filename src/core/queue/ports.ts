@@ -1,3 +1,4 @@
+import type { TurnDeadLetters } from './turn-dead-letter.js';
 import type { TurnJob, TurnJobProgress } from './turn-job.js';
 
 /** What a worker gets alongside a job. */
@@ -13,7 +14,8 @@ export interface TurnJobContext {
 /**
  * Runs one job. Resolving means the turn is done (answered and stored): the queue removes the job
  * even if its signal fired meanwhile. Throwing removes it too (after logging), except when the
- * signal fired (shutdown or lost lock): then the job stays queued, to be re-run.
+ * signal fired (shutdown or lost lock): then the job stays queued, to be re-run. A job whose runner threw
+ * (or that ran out of attempts) goes to the dead letters.
  */
 export type TurnJobRunner = (job: TurnJob, context: TurnJobContext) => Promise<void>;
 
@@ -41,4 +43,6 @@ export interface TurnQueue {
   runningCount(): number;
   /** Jobs waiting (all threads), best effort. */
   waitingCount(): Promise<number>;
+  /** Jobs the queue gave up on (runner threw, attempts exhausted), when the queue keeps them. */
+  readonly deadLetters?: TurnDeadLetters;
 }

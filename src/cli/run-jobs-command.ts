@@ -1,0 +1,95 @@
+import { createRedisConnection } from '../adapters/redis/create-redis-connection.js';
+import { redactRedisUrl } from '../adapters/redis/redact-redis-url.js';
+import { createRedisTurnDeadLetters } from '../adapters/redis/redis-turn-dead-letters.js';
+import { loadConfig } from '../config/load-config.js';
+import type { TurnDeadLetter, TurnDeadLetters } from '../core/queue/turn-dead-letter.js';
+import { ConfigError } from '../core/errors.js';
+import type { CommandIo } from './lint-agents.js';
+
+/** Usage of `crew jobs`, printed on a usage error. */
+export const jobsUsage = `Usage:
+  crew jobs [--verbose]          list the jobs the queue gave up on (newest first)
+  crew jobs requeue <id>         put one back on the queue, with its attempts reset
+`;
+
+/** What `crew jobs` was asked to do. */
+type JobsRequest = { action: 'list'; verbose: boolean } | { action: 'requeue'; id: string };
+
+/**
+ * `crew jobs`: the turn queue's dead letters in Redis (`REDIS_URL`, keys under
+ * `REDIS_KEY_PREFIX`, as the bot uses them). Lists them — id, when, reason, thread; the question
+ * only with `--verbose` — or requeues one. Exit 0 on success, 1 when Redis fails or no dead
+ * letter has the id, 2 on a usage or configuration error (REDIS_URL missing included).
+ */
+export async function runJobsCommand(args: string[], environment: Record<string, string | undefined>, io: CommandIo): Promise<number> {
+  const request = parseJobsRequest(args);
+  if (request === undefined) {
+    io.err.write(jobsUsage);
+    return 2;
+  }
+  if (!environment.REDIS_URL) {
+    io.err.write('✘ crew jobs needs REDIS_URL: failed jobs are kept in Redis (without it the bot keeps them in its own memory only).\n');
+    return 2;
+  }
+  let config;
+  try {
+    // Only the Redis settings matter here; the rest gets placeholders to pass validation.
+    config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-not-used', SLACK_SIGNING_SECRET: 'not-used', ANTHROPIC_API_KEY: 'not-used', ...environment });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err.write(`✘ configuration:\n  - ${error.problems.join('\n  - ')}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const url = config.redisUrl as string;
+  const redis = createRedisConnection({ url, connectionName: 'crew-cli' });
+  const deadLetters = createRedisTurnDeadLetters({ redis, keyPrefix: config.redisKeyPrefix });
+  try {
+    return request.action === 'list' ? await listDeadJobs(deadLetters, request.verbose, io) : await requeueDeadJob(deadLetters, request.id, io);
+  } catch (error) {
+    io.err.write(`✘ Redis at ${redactRedisUrl(url)} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+function parseJobsRequest(args: string[]): JobsRequest | undefined {
+  const verbose = args.includes('--verbose') || args.includes('-v');
+  const words = args.filter((arg) => arg !== '--verbose' && arg !== '-v');
+  if (words.some((word) => word.startsWith('-'))) return undefined;
+  if (words.length === 0) return { action: 'list', verbose };
+  if (words[0] === 'requeue' && words.length === 2 && words[1]) return { action: 'requeue', id: words[1] };
+  return undefined;
+}
+
+async function listDeadJobs(deadLetters: TurnDeadLetters, verbose: boolean, io: CommandIo): Promise<number> {
+  const letters = await deadLetters.list();
+  if (letters.length === 0) {
+    io.out.write('No failed jobs.\n');
+    return 0;
+  }
+  io.out.write(`${letters.length} failed job(s), newest first:\n`);
+  for (const letter of letters) {
+    io.out.write(`${letter.id}  ${new Date(letter.failedAt).toISOString()}  ${letter.code} after ${letter.attempts} attempt(s): ${letter.message}\n`);
+    io.out.write(`    thread ${formatThread(letter)} (${letter.job.source}, asked by ${letter.job.userId})\n`);
+    if (verbose) io.out.write(`    question: ${letter.job.text}\n`);
+  }
+  io.out.write('\nRequeue one with: crew jobs requeue <id>\n');
+  return 0;
+}
+
+async function requeueDeadJob(deadLetters: TurnDeadLetters, id: string, io: CommandIo): Promise<number> {
+  const letter = await deadLetters.requeue(id);
+  if (letter === undefined) {
+    io.err.write(`✘ No failed job with id ${id} (see: crew jobs)\n`);
+    return 1;
+  }
+  io.out.write(`✔ Requeued ${letter.id} in thread ${formatThread(letter)}; it runs again with its attempts reset.\n`);
+  return 0;
+}
+
+function formatThread(letter: TurnDeadLetter): string {
+  return `${letter.teamId}/${letter.channelId}/${letter.threadTs ?? '(new /crew thread)'}`;
+}
