@@ -189,3 +189,25 @@ describe('SlackAnswerStream', () => {
     expect(calls[3]?.args.markdown_text).toBe('Next paragraph.');
   });
 });
+
+describe('SlackAnswerStream at the end of an answer', () => {
+  it('loses nothing when Slack expires the stream during the last send: the rest goes to a new message before the ending', async () => {
+    let expired = false;
+    const { client, calls } = scriptedClient((call) => {
+      if (call.method === 'chat.appendStream' && !expired) {
+        expired = true;
+        return slackError('message_not_in_streaming_state');
+      }
+      return undefined;
+    });
+    const { stream } = newStream(client, { flushIntervalMs: 60_000 });
+    stream.push('First words. ');
+    while (stream.messageTs.length === 0) await sleep(1);
+    stream.push('The last sentence.');
+    await stream.finish();
+    const started = calls.filter((call) => call.method === 'chat.startStream').map((call) => call.args.markdown_text);
+    expect(started).toEqual(['First words. ', 'The last sentence.']);
+    expect(stream.deliveredText).toBe('First words. The last sentence.');
+    expect(methods(calls).at(-1)).toBe('chat.stopStream');
+  });
+});

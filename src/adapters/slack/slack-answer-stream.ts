@@ -86,6 +86,13 @@ export class SlackAnswerStream extends SlackStreamMessages {
     this.closed = true;
     this.queue.cancel();
     await this.queue.sendNow();
+    // Whatever a send left pending (a stream Slack expired mid-send) goes out before the ending.
+    await this.queue.run(async () => {
+      for (let before = -1; this.text.pending !== '' && this.canSend() && this.text.pending.length !== before; ) {
+        before = this.text.pending.length;
+        await this.send();
+      }
+    });
     await this.queue.run(() => this.close(ending));
   }
 

@@ -97,6 +97,8 @@ export abstract class SlackStreamMessages {
       unsent -= chunk.length;
       if (message) await this.append(message, chunk);
       else await this.start(chunk);
+      // Slack expired the stream and the chunk went back to pending: it still belongs to this send.
+      if (message && this.current === undefined && !this.stoppedByUser && this.text.pending.startsWith(chunk)) unsent += chunk.length;
       if (plan.endsMessage && chunk === plan.text && this.current && !this.fallback) this.current.full = true;
     }
   }
