@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -159,6 +159,32 @@ describe('loadAgents', () => {
     expect(reasons.get(beside)).toMatch(/^not an agent: no frontmatter, and other files in its folder are agent files/);
     expect(reasons.get(alone)).toMatch(/^no frontmatter: name taken from the file name/);
     expect(result.notes).toHaveLength(4);
+  });
+
+  it('follows a symlinked folder and a symlinked file once, refuses a loop and reports a broken link', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'crew-pack-'));
+    try {
+      await writeFile(path.join(outside, 'linked.md'), agentText('linked'));
+      await symlink(outside, path.join(dir, 'pack'));
+      await put('real/own.md', agentText('own'));
+      await symlink(path.join(dir, 'real'), path.join(dir, 'real-again'));
+      await symlink(path.join(dir, 'real/own.md'), path.join(dir, 'own-link.md'));
+      await symlink(dir, path.join(dir, 'real/loop'));
+      await symlink(path.join(dir, 'missing.md'), path.join(dir, 'broken.md'));
+      const result = await loadAgents(dir);
+      expect(result.agents.map((agent) => agent.sourceFile)).toEqual([path.join(dir, 'own-link.md'), path.join(dir, 'pack/linked.md')]);
+      expect(result.problems).toEqual([]);
+      expect(result.warnings).toEqual([
+        { file: path.join(dir, 'broken.md'), reason: 'skipped: broken symlink (ENOENT)' },
+        { file: path.join(dir, 'real/loop'), reason: `skipped: symlink loop (it leads back to ${dir}, which contains it)` },
+      ]);
+      expect(result.notes).toEqual([
+        { file: path.join(dir, 'real-again'), reason: `skipped: the same folder as ${path.join(dir, 'real')}, which is read once` },
+        { file: path.join(dir, 'real/own.md'), reason: `skipped: the same file as ${path.join(dir, 'own-link.md')} (through a symlink), which is read once` },
+      ]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('throws AgentsDirError when the folder cannot be read', async () => {
