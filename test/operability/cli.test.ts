@@ -160,7 +160,7 @@ describe('crew lint on packs', { timeout: 40_000 }, () => {
 });
 
 describe('crew agents on a big pack', () => {
-  it('names the default it chose when DEFAULT_AGENT is not set, and the rule', async () => {
+  it('names the default it chose when DEFAULT_AGENT is not set (crew agents, crew check), and a DEFAULT_AGENT typo in one line', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'crew-big-pack-'));
     try {
       for (let index = 0; index < 200; index += 1) {
@@ -172,6 +172,13 @@ describe('crew agents on a big pack', () => {
       expect(result.out).toContain(
         `200 agent(s) loaded, 0 file problem(s) in ${root}; default agent: pack-agent-000 (DEFAULT_AGENT not set: the first agent in load order)`,
       );
+      const slack = { SLACK_BOT_TOKEN: 'xoxb-check', SLACK_SIGNING_SECRET: 'check-secret', ANTHROPIC_API_KEY: 'sk-ant-check', AGENTS_DIR: root };
+      const check = await crewInProcess(['check'], slack);
+      expect(check.code).toBe(0);
+      expect(check.out).toContain('✔ agents: 200 agents (default: pack-agent-000, the first agent in load order: set DEFAULT_AGENT to choose)');
+      const typo = await crewInProcess(['check'], { ...slack, DEFAULT_AGENT: 'pack-agnet-007' });
+      expect(typo.code).toBe(2);
+      expect(typo.err).toBe("✘ agents: DEFAULT_AGENT 'pack-agnet-007' is not one of the 200 agents; did you mean 'pack-agent-007'?\n");
     } finally {
       await rm(root, { recursive: true, force: true });
     }
