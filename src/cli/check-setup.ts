@@ -27,13 +27,17 @@ export async function checkSetup(environment: Record<string, string | undefined>
   });
   if (!loaded) return 2;
   for (const problem of loaded.problems) io.err.write(`✘ agent file ${formatAgentFileProblem(problem)}\n`);
+  for (const warning of loaded.warnings) io.err.write(`⚠ agent file ${formatAgentFileProblem(warning)}\n`);
   if (loaded.agents.length === 0) {
     io.err.write(`✘ no valid agent in ${config.agentsDir}\n`);
     return 2;
   }
   try {
     const registry = createAgentRegistry(loaded.agents, { defaultAgentName: config.defaultAgent });
-    io.out.write(`✔ agents: ${loaded.agents.map((agent) => agent.name).join(', ')} (default: ${registry.defaultAgent().name})\n`);
+    const { agent, rule } = registry.defaultAgentChoice();
+    const why = rule === 'first-agent' ? ', the first agent in load order: set DEFAULT_AGENT to choose' : '';
+    const names = loaded.agents.length <= 10 ? loaded.agents.map((item) => item.name).join(', ') : `${loaded.agents.length} agents`;
+    io.out.write(`✔ agents: ${names} (default: ${agent.name}${why})\n`);
   } catch (error) {
     io.err.write(`✘ agents: ${error instanceof CrewError ? error.message : String(error)}\n`);
     return 2;

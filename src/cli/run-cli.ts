@@ -9,12 +9,30 @@ import { runJobsCommand } from './run-jobs-command.js';
 const usage = `Usage: crew <command>
 
   crew agents [dir]              list the crew and each agent file's status
-  crew lint [dir]                check agent files; exit 1 on any error (for CI)
+  crew lint [--strict] [--models id,…] [dir …]
+                                 check agent files; exit 1 on any error (--strict: on any warning)
   crew ask <agent> "<question>"  stream an answer in the terminal (needs ANTHROPIC_API_KEY)
   crew check                     validate configuration and agents without connecting
   crew jobs [--verbose]          list the jobs the queue gave up on (needs REDIS_URL)
   crew jobs requeue <id>         put one of them back on the queue
 `;
+
+/** `crew lint` arguments: `--strict`, `--models a,b` (ids a `model` may name), folders. */
+function runLint(args: string[], agentsDir: string, io: CommandIo): Promise<number> {
+  const dirs: string[] = [];
+  let strict = false;
+  let modelIds: string[] | undefined;
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index] ?? '';
+    if (arg === '--strict') strict = true;
+    else if (arg === '--models' || arg.startsWith('--models=')) {
+      const list = arg === '--models' ? args[(index += 1)] ?? '' : arg.slice('--models='.length);
+      modelIds = list.split(',').map((id) => id.trim()).filter((id) => id !== '');
+    } else dirs.push(arg);
+  }
+  const knownModels = modelIds === undefined ? {} : { modelIds };
+  return lintAgents(dirs.length > 0 ? dirs : [agentsDir], io, { strict, knownModels });
+}
 
 /** Runs one CLI command and returns its exit code. */
 export async function runCli(argv: string[], environment: Record<string, string | undefined>, io: CommandIo): Promise<number> {
@@ -24,7 +42,7 @@ export async function runCli(argv: string[], environment: Record<string, string 
     case 'agents':
       return listAgents(rest[0] ?? agentsDir, io, environment.DEFAULT_AGENT);
     case 'lint':
-      return lintAgents(rest[0] ?? agentsDir, io);
+      return runLint(rest, agentsDir, io);
     case 'check':
       return checkSetup(environment, io);
     case 'jobs':

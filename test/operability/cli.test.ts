@@ -92,7 +92,7 @@ describe('crew lint', { timeout: 40_000 }, () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('(data-modeler)');
     expect(result.stderr).toMatch(/^error .*half-done\.md.*description/m);
-    expect(result.stdout).toContain('1 valid, 1 problem(s)');
+    expect(result.stdout).toContain(`${folders.bad}: 1 agent, 1 error, 0 warnings, 0 notes`);
   });
 
   it('exits 1 on an empty folder and on a missing one', async () => {
@@ -102,6 +102,90 @@ describe('crew lint', { timeout: 40_000 }, () => {
     const missing = await crewInProcess(['lint', path.join(folders.empty, 'nope')]);
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('cannot read this folder (ENOENT');
+  });
+});
+
+describe('crew lint on packs', { timeout: 40_000 }, () => {
+  const corpus = 'test/fixtures/agent-corpus';
+  const pack = 'test/fixtures/agent-pack-collisions';
+
+  it('lints the public corpus: 186 agents, 0 errors, 4 warnings (names both collections define), exit 0; --strict exits 1', async () => {
+    const result = await crew(['lint', corpus]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain(`${corpus}: 186 agents, 0 errors, 4 warnings, 46 notes\n`);
+    expect(result.stdout.match(/^warn  .*agent name '(frontend-developer|ui-designer|ai-engineer|ux-researcher)' is already used by/gm)).toHaveLength(4);
+    const strict = await crewInProcess(['lint', '--strict', corpus]);
+    expect(strict.code).toBe(1);
+    expect(strict.out).toContain(`${corpus}: 186 agents, 0 errors, 4 warnings, 46 notes (--strict: warnings fail)`);
+  });
+
+  it('lints a pack with collisions: the shipped agent stays, the alias is dropped, copies load once, notes are not agents, typos get a did-you-mean', async () => {
+    const result = await crewInProcess(['lint', pack]);
+    expect(result.code).toBe(0);
+    expect(result.err).toBe('');
+    expect(result.out).toContain(`ok    ${pack}/backend-architect.md  (backend-architect)`);
+    expect(result.out).toContain(`ok    ${pack}/pack-a/architect.md  (architect)`);
+    expect(result.out).toMatch(/^warn  .*\/backend-architect\.md: aliases: alias 'architect' dropped from 'backend-architect': it is the name of the agent in .*pack-a\/architect\.md/m);
+    expect(result.out).toContain(`warn  ${pack}/pack-b/backend-architect.md: name: agent name 'backend-architect' is already used by ${pack}/backend-architect.md`);
+    expect(result.out).toContain(`note  ${pack}/pack-b/reviewer.md: identical copy of ${pack}/pack-a/reviewer.md`);
+    expect(result.out).toMatch(/^note  .*pack-a\/notes\.md: not an agent: no frontmatter, and 'notes' is a documentation file name/m);
+    expect(result.out).toMatch(/^note  .*pack-b\/changelog\.md: not an agent/m);
+    expect(result.out).toMatch(/^warn  .*poet\.md: model: unknown model 'sonet': .* Did you mean 'sonnet'\?$/m);
+    // `fable` is a model alias (the newest Fable the key can use).
+    expect(result.out).not.toMatch(/^warn  .*fabler\.md: model:/m);
+    // `sonnet[1m]` is Claude Code's 1M-context suffix: accepted.
+    expect(result.out).not.toMatch(/^warn  .*\/backend-architect\.md: model:/m);
+    expect(result.out).toContain(
+      '      honours name, description, model; ignores color (Claude Code only), permissionMode (Claude Code only), isolation (Claude Code only), hooks (Claude Code only), x-team-owner (unknown key); runs tools WebSearch; ignores tools Read, Bash (the crew does not run them)',
+    );
+    expect(result.out).toContain(`${pack}: 6 agents, 0 errors, 3 warnings, 4 notes\n`);
+    expect((await crewInProcess(['lint', '--strict', pack])).code).toBe(1);
+  });
+
+  it('checks full model ids against --models, and prints one summary line per folder', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'crew-lint-models-'));
+    const agent = (name: string, model: string) => `---\nname: ${name}\ndescription: d\nmodel: ${model}\n---\nYou are ${name}.\n`;
+    await writeFile(path.join(root, 'pinned.md'), agent('pinned', 'claude-sonnet-4-6'));
+    await writeFile(path.join(root, 'typo.md'), agent('typo', 'claude-sonet-4-6'));
+    try {
+      const trusted = await crewInProcess(['lint', root]);
+      expect(trusted.out).toContain(`${root}: 2 agents, 0 errors, 0 warnings, 0 notes`);
+      const checked = await crewInProcess(['lint', '--models', 'claude-sonnet-4-6,claude-opus-4-8', root, folders.bad]);
+      expect(checked.code).toBe(1);
+      expect(checked.out).toMatch(/^warn  .*typo\.md: model: unknown model 'claude-sonet-4-6': .* Did you mean 'claude-sonnet-4-6'\?$/m);
+      expect(checked.out).not.toMatch(/pinned\.md: model:/);
+      expect(checked.out).toContain(`${root}: 2 agents, 0 errors, 1 warning, 0 notes`);
+      expect(checked.out).toContain(`${folders.bad}: 1 agent, 1 error, 0 warnings, 0 notes`);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('crew agents on a big pack', () => {
+  it('names the default it chose when DEFAULT_AGENT is not set (crew agents, crew check), and a DEFAULT_AGENT typo in one line', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'crew-big-pack-'));
+    try {
+      for (let index = 0; index < 200; index += 1) {
+        const name = `pack-agent-${String(index).padStart(3, '0')}`;
+        await writeFile(path.join(root, `${name}.md`), `---\nname: ${name}\ndescription: Agent ${index}.\n---\nYou are agent ${index}.\n`);
+      }
+      const result = await crewInProcess(['agents', root]);
+      expect(result.code).toBe(0);
+      expect(result.out).toContain(
+        `200 agent(s) loaded, 0 file problem(s) in ${root}; default agent: pack-agent-000 (DEFAULT_AGENT not set: the first agent in load order)`,
+      );
+      const slack = { SLACK_BOT_TOKEN: 'xoxb-check', SLACK_SIGNING_SECRET: 'check-secret', ANTHROPIC_API_KEY: 'sk-ant-check', AGENTS_DIR: root };
+      const check = await crewInProcess(['check'], slack);
+      expect(check.code).toBe(0);
+      expect(check.out).toContain('✔ agents: 200 agents (default: pack-agent-000, the first agent in load order: set DEFAULT_AGENT to choose)');
+      const typo = await crewInProcess(['check'], { ...slack, DEFAULT_AGENT: 'pack-agnet-007' });
+      expect(typo.code).toBe(2);
+      expect(typo.err).toBe("✘ agents: DEFAULT_AGENT 'pack-agnet-007' is not one of the 200 agents; did you mean 'pack-agent-007'?\n");
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,21 +34,27 @@ describe('loadAgents', () => {
     return file;
   }
 
-  it('loads every *.md file, recursively and in sorted order, and ignores other files', async () => {
+  it('loads every *.md file recursively, shallow before deep, and notes every entry it skips', async () => {
     await put('zeta.md', agentText('zeta'));
     await put('alpha.md', agentText('alpha'));
     await put('team/beta.md', agentText('beta'));
-    await put('notes.txt', agentText('not-loaded'));
+    const notes = await put('notes.txt', agentText('not-loaded'));
     await put('.hidden/secret.md', agentText('hidden'));
+    await put('node_modules/pkg/readme.md', agentText('dependency'));
     const result = await loadAgents(dir);
-    expect(result.agents.map((agent) => agent.name)).toEqual(['alpha', 'beta', 'zeta']);
+    expect(result.agents.map((agent) => agent.name)).toEqual(['alpha', 'zeta', 'beta']);
     expect(result.agents.map((agent) => agent.sourceFile)).toEqual([
       path.join(dir, 'alpha.md'),
-      path.join(dir, 'team/beta.md'),
       path.join(dir, 'zeta.md'),
+      path.join(dir, 'team/beta.md'),
     ]);
     expect(result.problems).toEqual([]);
     expect(result.warnings).toEqual([]);
+    expect(result.notes).toEqual([
+      { file: path.join(dir, '.hidden'), reason: 'skipped: a hidden entry is never read' },
+      { file: path.join(dir, 'node_modules'), reason: 'skipped: node_modules is never read' },
+      { file: notes, reason: 'skipped: not a Markdown (.md) file' },
+    ]);
   });
 
   it('accepts a file URL', async () => {
@@ -69,43 +75,116 @@ describe('loadAgents', () => {
     ]);
   });
 
-  it('keeps the first of two agents with the same name and names both files', async () => {
+  it('keeps the first of two agents with the same name and warns, naming both files', async () => {
     const first = await put('a/writer.md', agentText('writer'));
     const second = await put('b/writer-copy.md', agentText('Writer'));
     const result = await loadAgents(dir);
     expect(result.agents.map((agent) => agent.sourceFile)).toEqual([first]);
-    expect(result.problems).toHaveLength(1);
-    expect(result.problems[0]).toMatchObject({ file: second, field: 'name' });
-    expect(result.problems[0]?.reason).toContain(first);
-    expect(result.problems[0]?.reason).toContain("agent name 'writer' is already used by");
+    expect(result.problems).toEqual([]);
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toMatchObject({ file: second, field: 'name' });
+    expect(result.warnings[0]?.reason).toContain(first);
+    expect(result.warnings[0]?.reason).toContain("agent name 'writer' is already used by");
   });
 
-  it('drops an agent whose alias is another agent name, even when the alias owner sorts first', async () => {
+  it('lets a file at the top of the folder win a name over a pack in a subfolder, whatever the names sort as', async () => {
+    const mine = await put('writer.md', agentText('writer'));
+    await put('aaa-pack/writer.md', agentText('writer', 'model: haiku\n'));
+    const result = await loadAgents(dir);
+    expect(result.agents.map((agent) => agent.sourceFile)).toEqual([mine]);
+    expect(result.warnings).toHaveLength(1);
+  });
+
+  it('loads byte-identical copies once, with a note and no error or warning', async () => {
+    const text = agentText('reviewer', 'tools: Read\n');
+    const first = await put('pack-a/reviewer.md', text);
+    const copy = await put('pack-b/reviewer.md', text);
+    const result = await loadAgents(dir);
+    expect(result.agents.map((agent) => agent.sourceFile)).toEqual([first]);
+    expect(result.problems).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    expect(result.notes).toEqual([
+      { file: copy, reason: `identical copy of ${first}: agent 'reviewer' is loaded once, from that file` },
+    ]);
+  });
+
+  it('drops an alias that is another agent name from the agent that carries it, and keeps the agent', async () => {
     const aliasOwner = await put('a-first.md', agentText('first', 'aliases: [second, f]\n'));
     const named = await put('b-second.md', agentText('second'));
     const result = await loadAgents(dir);
-    expect(result.agents.map((agent) => agent.name)).toEqual(['second']);
-    expect(result.problems).toEqual([
+    expect(result.agents.map((agent) => [agent.name, agent.aliases])).toEqual([
+      ['first', ['f']],
+      ['second', []],
+    ]);
+    expect(result.problems).toEqual([]);
+    expect(result.warnings).toEqual([
       {
         file: aliasOwner,
         field: 'aliases',
-        reason: `alias 'second' is the name of the agent in ${named}; this file was not loaded`,
+        reason: `alias 'second' dropped from 'first': it is the name of the agent in ${named} (names win over aliases); the agent still loads under its name`,
       },
     ]);
   });
 
-  it('keeps the first of two agents claiming the same alias and names both files', async () => {
+  it('drops an alias a later agent claims again, keeping both agents and the first claim', async () => {
     const first = await put('one.md', agentText('one', 'aliases: helper\n'));
     const second = await put('two.md', agentText('two', 'aliases: [Helper, t]\n'));
     const result = await loadAgents(dir);
-    expect(result.agents.map((agent: Agent) => agent.name)).toEqual(['one']);
-    expect(result.problems).toEqual([
+    expect(result.agents.map((agent: Agent) => [agent.name, agent.aliases])).toEqual([
+      ['one', ['helper']],
+      ['two', ['t']],
+    ]);
+    expect(result.warnings).toEqual([
       {
         file: second,
         field: 'aliases',
-        reason: `alias 'helper' is already an alias of 'one' in ${first}; this file was not loaded`,
+        reason: `alias 'helper' dropped from 'two': it is already an alias of 'one' in ${first} (the first file keeps it); the agent still loads under its name`,
       },
     ]);
+  });
+
+  it('takes a file without frontmatter as an agent only in a folder with no agent files, and notes the others', async () => {
+    await put('crew/architect.md', agentText('architect'));
+    const notes = await put('crew/notes.md', '# Notes\n\nYou are reminded to rotate keys.\n');
+    const changelog = await put('crew/changelog.md', '## 1.0\n\nFirst release.\n');
+    const beside = await put('crew/reviewer.md', '# Reviewer\n\nYou are a careful code reviewer.\n');
+    const alone = await put('plain/tester.md', '# Tester\n\nYou are a tester who writes property tests.\n');
+    const result = await loadAgents(dir);
+    expect(result.agents.map((agent) => agent.name)).toEqual(['architect', 'tester']);
+    expect(result.problems).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    const reasons = new Map(result.notes.map((note) => [note.file, note.reason]));
+    expect(reasons.get(notes)).toContain("'notes' is a documentation file name");
+    expect(reasons.get(changelog)).toContain("'changelog' is a documentation file name");
+    expect(reasons.get(beside)).toMatch(/^not an agent: no frontmatter, and other files in its folder are agent files/);
+    expect(reasons.get(alone)).toMatch(/^no frontmatter: name taken from the file name/);
+    expect(result.notes).toHaveLength(4);
+  });
+
+  it('follows a symlinked folder and a symlinked file once, refuses a loop and reports a broken link', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'crew-pack-'));
+    try {
+      await writeFile(path.join(outside, 'linked.md'), agentText('linked'));
+      await symlink(outside, path.join(dir, 'pack'));
+      await put('real/own.md', agentText('own'));
+      await symlink(path.join(dir, 'real'), path.join(dir, 'real-again'));
+      await symlink(path.join(dir, 'real/own.md'), path.join(dir, 'own-link.md'));
+      await symlink(dir, path.join(dir, 'real/loop'));
+      await symlink(path.join(dir, 'missing.md'), path.join(dir, 'broken.md'));
+      const result = await loadAgents(dir);
+      expect(result.agents.map((agent) => agent.sourceFile)).toEqual([path.join(dir, 'own-link.md'), path.join(dir, 'pack/linked.md')]);
+      expect(result.problems).toEqual([]);
+      expect(result.warnings).toEqual([
+        { file: path.join(dir, 'broken.md'), reason: 'skipped: broken symlink (ENOENT)' },
+        { file: path.join(dir, 'real/loop'), reason: `skipped: symlink loop (it leads back to ${dir}, which contains it)` },
+      ]);
+      expect(result.notes).toEqual([
+        { file: path.join(dir, 'real-again'), reason: `skipped: the same folder as ${path.join(dir, 'real')}, which is read once` },
+        { file: path.join(dir, 'real/own.md'), reason: `skipped: the same file as ${path.join(dir, 'own-link.md')} (through a symlink), which is read once` },
+      ]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('throws AgentsDirError when the folder cannot be read', async () => {
@@ -118,53 +197,55 @@ describe('loadAgents', () => {
   });
 
   it('returns nothing for an empty folder', async () => {
-    expect(await loadAgents(dir)).toEqual({ agents: [], problems: [], warnings: [] });
+    expect(await loadAgents(dir)).toEqual({ agents: [], problems: [], warnings: [], notes: [], frontmatterKeys: new Map() });
   });
 });
 
 describe('loadAgents on the public corpus (test/fixtures/agent-corpus)', () => {
-  it('loads or rejects every file with a reason, and loads every agent file', async () => {
+  it('takes or reports every file with a reason: 186 agents, 0 errors, 4 warnings (shadowed names)', async () => {
     const result = await loadAgents(CORPUS_DIR);
     const rel = (file: string): string => path.relative(CORPUS_DIR, file);
-    const rejected = [...new Set(result.problems.map((problem) => rel(problem.file)))];
-    const lenient = result.warnings.filter((w) => w.reason.startsWith('frontmatter is not strict YAML')).map((w) => rel(w.file));
-    const noFrontmatter = result.warnings.filter((w) => w.reason.startsWith('no frontmatter')).map((w) => rel(w.file));
+    const notTaken = result.notes.filter((note) => note.reason.startsWith('not an agent')).map((note) => rel(note.file));
+    const shadowed = result.warnings.map((warning) => rel(warning.file));
+    const lenient = result.notes.filter((w) => w.reason.startsWith('frontmatter is not strict YAML')).map((w) => rel(w.file));
 
     console.log(
       [
-        `agent corpus: ${result.agents.length + rejected.length} .md files, ${result.agents.length} loaded, ${rejected.length} rejected`,
-        `  read leniently: ${lenient.length} (contains-studio ${lenient.filter((f) => f.startsWith('contains-studio')).length}, VoltAgent ${lenient.filter((f) => f.startsWith('voltagent')).length}); without frontmatter: ${noFrontmatter.length}`,
-        ...result.problems.map((problem) => `  rejected ${formatAgentFileProblem({ ...problem, file: rel(problem.file) })}`),
+        `agent corpus: ${result.agents.length + notTaken.length + shadowed.length} .md files, ${result.agents.length} loaded, ${result.problems.length} errors, ${shadowed.length} shadowed, ${notTaken.length} not agents`,
+        `  read leniently: ${lenient.length} (contains-studio ${lenient.filter((f) => f.startsWith('contains-studio')).length}, VoltAgent ${lenient.filter((f) => f.startsWith('voltagent')).length})`,
+        ...[...result.warnings, ...result.notes.filter((note) => note.reason.startsWith('not an agent'))].map(
+          (problem) => `  not loaded ${formatAgentFileProblem({ ...problem, file: rel(problem.file) })}`,
+        ),
       ].join('\n'),
     );
 
     // 196 .md files: 195 agent files + SOURCE.md.
-    expect(result.agents.length + rejected.length).toBe(196);
-    expect(result.agents).toHaveLength(191);
-    for (const problem of result.problems) {
-      expect(problem.file).not.toBe('');
-      expect(problem.reason).not.toBe('');
-    }
-    // SOURCE.md is documentation; the 4 others are names defined in both collections.
-    expect(rejected.sort()).toEqual([
-      'SOURCE.md',
+    expect(result.agents.length + notTaken.length + shadowed.length).toBe(196);
+    expect(result.agents).toHaveLength(186);
+    expect(result.problems).toEqual([]);
+    // Names defined in both collections: the contains-studio file (shallower) keeps each.
+    expect(shadowed.sort()).toEqual([
       'voltagent-awesome-claude-code-subagents/categories/01-core-development/frontend-developer.md',
       'voltagent-awesome-claude-code-subagents/categories/01-core-development/ui-designer.md',
       'voltagent-awesome-claude-code-subagents/categories/05-data-ai/ai-engineer.md',
       'voltagent-awesome-claude-code-subagents/categories/08-business-product/ux-researcher.md',
     ]);
-    expect(result.problems.find((p) => rel(p.file) === 'SOURCE.md')?.reason).toContain("file name 'SOURCE' is not a valid agent name");
-    for (const problem of result.problems.filter((p) => rel(p.file) !== 'SOURCE.md')) {
-      expect(problem.field).toBe('name');
-      expect(problem.reason).toContain(`${CORPUS_DIR}${path.sep}contains-studio-agents${path.sep}`);
+    for (const warning of result.warnings) {
+      expect(warning.field).toBe('name');
+      expect(warning.reason).toContain(`${CORPUS_DIR}${path.sep}contains-studio-agents${path.sep}`);
     }
-    expect(lenient.filter((f) => f.startsWith('contains-studio'))).toHaveLength(32);
-    expect(lenient.filter((f) => f.startsWith('voltagent'))).toHaveLength(8);
-    expect(noFrontmatter.sort()).toEqual(
-      ['content-creator', 'growth-hacker', 'instagram-curator', 'reddit-community-builder', 'twitter-engager'].map(
+    // SOURCE.md is documentation; the 5 marketing files without frontmatter sit beside agent files
+    // with frontmatter, so they are taken for documentation too (the rule in README "Adding an agent").
+    expect(notTaken.sort()).toEqual([
+      'SOURCE.md',
+      ...['content-creator', 'growth-hacker', 'instagram-curator', 'reddit-community-builder', 'twitter-engager'].map(
         (name) => `contains-studio-agents/marketing/${name}.md`,
       ),
-    );
+    ]);
+    expect(result.notes.find((note) => rel(note.file) === 'SOURCE.md')?.reason).toContain("file name 'SOURCE' is not an agent name");
+    expect(lenient.filter((f) => f.startsWith('contains-studio'))).toHaveLength(32);
+    expect(lenient.filter((f) => f.startsWith('voltagent'))).toHaveLength(8);
+    expect(result.notes).toHaveLength(46);
 
     for (const agent of result.agents) {
       expect(agent.name).toMatch(/^[a-z0-9][a-z0-9._-]*$/);
@@ -206,11 +287,6 @@ describe('loadAgents on the public corpus (test/fixtures/agent-corpus)', () => {
     // Dotted names.
     expect(get('powershell-5.1-expert').displayName).toBe('Powershell 5.1 Expert');
     expect(get('dotnet-framework-4.8-expert').name).toBe('dotnet-framework-4.8-expert');
-
-    // No frontmatter: name from the file name, description from the first paragraph.
-    const growthHacker = get('growth-hacker');
-    expect(growthHacker.description).toMatch(/^The Growth Hacker specializes in rapid user acquisition/);
-    expect(growthHacker.prompt).toMatch(/^# Growth Hacker/);
 
     // Of duplicated names, the contains-studio file (sorted first) is kept.
     expect(get('ui-designer').sourceFile).toContain(`contains-studio-agents${path.sep}design`);

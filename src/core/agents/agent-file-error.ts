@@ -42,15 +42,28 @@ export class AgentsDirError extends CrewError {
   }
 }
 
-/** No agent can serve as the default: several agents, none configured or named `backend-architect`. */
+/** No agent can serve as the default: the crew has no agents. */
 export class NoDefaultAgentError extends CrewError {
   constructor(readonly agentNames: string[]) {
+    super('no_default_agent', 'The crew has no agents, so there is no default agent', { agentNames });
+  }
+}
+
+/**
+ * `DEFAULT_AGENT` names no agent. One short line with the closest name — never the list of every
+ * agent, which in a 200-file pack is a wall of text.
+ */
+export class UnknownDefaultAgentError extends CrewError {
+  constructor(
+    readonly requestedName: string,
+    readonly suggestion: string | undefined,
+    readonly agentCount: number,
+  ) {
+    const hint = suggestion === undefined ? ' (`crew agents` lists them)' : `; did you mean '${suggestion}'?`;
     super(
-      'no_default_agent',
-      agentNames.length === 0
-        ? 'The crew has no agents, so there is no default agent'
-        : `No default agent: set DEFAULT_AGENT to one of ${agentNames.join(', ')}`,
-      { agentNames },
+      'default_agent_unknown',
+      `DEFAULT_AGENT '${requestedName}' is not one of the ${agentCount} agents${hint}`,
+      { requestedName, suggestion, agentCount },
     );
   }
 }

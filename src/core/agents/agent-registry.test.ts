@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AgentNotFoundError, hasErrorCode } from '../errors.js';
 import type { Agent } from './agent.js';
-import { AgentFileError, NoDefaultAgentError } from './agent-file-error.js';
+import { AgentFileError, NoDefaultAgentError, UnknownDefaultAgentError } from './agent-file-error.js';
 import { createAgentRegistry } from './agent-registry.js';
 import { measureEditDistance, suggestClosestName } from './suggest-closest-name.js';
 
@@ -88,10 +88,25 @@ describe('defaultAgent', () => {
     expect(createAgentRegistry([architect, designer], { defaultAgentName: '@UX' }).defaultAgent()).toBe(designer);
   });
 
-  it('fails at creation when the configured default names no agent', () => {
+  it('fails at creation when the configured default names no agent: one short line with a did-you-mean', () => {
     expect(() => createAgentRegistry([architect, designer], { defaultAgentName: 'ui-desginer' })).toThrow(
-      expect.objectContaining({ code: 'agent_not_found', suggestion: 'ui-designer' }),
+      expect.objectContaining({
+        code: 'default_agent_unknown',
+        suggestion: 'ui-designer',
+        message: "DEFAULT_AGENT 'ui-desginer' is not one of the 2 agents; did you mean 'ui-designer'?",
+      }),
     );
+    const many = Array.from({ length: 200 }, (_, index) => makeAgent(`pack-agent-${index}`));
+    const error: unknown = (() => {
+      try {
+        createAgentRegistry(many, { defaultAgentName: 'quantum-poet' });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(UnknownDefaultAgentError);
+    expect((error as Error).message).toBe("DEFAULT_AGENT 'quantum-poet' is not one of the 200 agents (`crew agents` lists them)");
   });
 
   it('uses the only agent when there is one', () => {
@@ -99,14 +114,22 @@ describe('defaultAgent', () => {
   });
 
   it('uses backend-architect among several agents', () => {
-    expect(createAgentRegistry([designer, architect, tester]).defaultAgent()).toBe(architect);
+    expect(createAgentRegistry([designer, architect, tester]).defaultAgentChoice()).toEqual({ agent: architect, rule: 'fallback-name' });
   });
 
-  it('throws NoDefaultAgentError when no rule fits', () => {
-    expect(() => createAgentRegistry([designer, tester]).defaultAgent()).toThrow(NoDefaultAgentError);
-    expect(() => createAgentRegistry([designer, tester]).defaultAgent()).toThrow(
-      expect.objectContaining({ code: 'no_default_agent', agentNames: ['ui-designer', 'api-tester'] }),
-    );
+  it('says which rule chose the default: configured, the only agent', () => {
+    expect(createAgentRegistry([architect, designer], { defaultAgentName: 'ux' }).defaultAgentChoice().rule).toBe('configured');
+    expect(createAgentRegistry([tester]).defaultAgentChoice()).toEqual({ agent: tester, rule: 'only-agent' });
+  });
+
+  it('uses the first agent in the order given when several exist and no other rule fits (a big pack starts)', () => {
+    expect(createAgentRegistry([designer, tester]).defaultAgentChoice()).toEqual({ agent: designer, rule: 'first-agent' });
+    const many = Array.from({ length: 200 }, (_, index) => makeAgent(`pack-agent-${index}`));
+    expect(createAgentRegistry(many).defaultAgent().name).toBe('pack-agent-0');
+  });
+
+  it('throws NoDefaultAgentError only when there are no agents', () => {
+    expect(() => createAgentRegistry([]).defaultAgent()).toThrow(NoDefaultAgentError);
     expect(() => createAgentRegistry([]).defaultAgent()).toThrow(expect.objectContaining({ code: 'no_default_agent' }));
   });
 });

@@ -1,11 +1,23 @@
 import { AgentNotFoundError } from '../errors.js';
 import type { Agent } from './agent.js';
-import { AgentFileError, NoDefaultAgentError } from './agent-file-error.js';
+import { AgentFileError, NoDefaultAgentError, UnknownDefaultAgentError } from './agent-file-error.js';
 import type { AgentFileProblem } from './agent-file-error.js';
 import { suggestClosestName } from './suggest-closest-name.js';
 
 /** Name of the agent used as default when several agents exist and none is configured. */
 export const FALLBACK_DEFAULT_AGENT_NAME = 'backend-architect';
+
+/**
+ * How the default agent was chosen: `DEFAULT_AGENT`, the only agent, the agent named
+ * `backend-architect`, or — several agents and none of these — the first agent in load order.
+ */
+export type DefaultAgentRule = 'configured' | 'only-agent' | 'fallback-name' | 'first-agent';
+
+/** The default agent and the rule that chose it (start-up warns on `first-agent`). */
+export interface DefaultAgentChoice {
+  agent: Agent;
+  rule: DefaultAgentRule;
+}
 
 /** Options for `createAgentRegistry`. */
 export interface AgentRegistryOptions {
@@ -26,10 +38,12 @@ export interface AgentRegistry {
   require(nameOrAlias: string): Agent;
   /**
    * The agent for messages that name none: the configured default; else the only agent; else
-   * `backend-architect`.
-   * @throws NoDefaultAgentError when none of these applies (no agents, or several and no rule fits).
+   * `backend-architect`; else the first agent in the order given (load order).
+   * @throws NoDefaultAgentError when the crew has no agents.
    */
   defaultAgent(): Agent;
+  /** Like `defaultAgent`, with the rule that chose it. */
+  defaultAgentChoice(): DefaultAgentChoice;
   /** The name or alias closest to `word` when it looks like a typo of one, else undefined. */
   suggest(word: string): string | undefined;
 }
@@ -39,8 +53,9 @@ export interface AgentRegistry {
  *
  * @throws AgentFileError (`agent_file_invalid`) when two agents share a name or alias; the
  *   problems name both files. `loadAgents` never produces such a set.
- * @throws AgentNotFoundError when `defaultAgentName` names no agent, so a mistyped
- *   `DEFAULT_AGENT` fails at startup instead of silently picking another agent.
+ * @throws UnknownDefaultAgentError (`default_agent_unknown`) when `defaultAgentName` names no
+ *   agent, so a mistyped `DEFAULT_AGENT` fails at startup (one line, with a did-you-mean) instead
+ *   of silently picking another agent.
  */
 export function createAgentRegistry(agents: readonly Agent[], options: AgentRegistryOptions = {}): AgentRegistry {
   const all = [...agents];
@@ -59,14 +74,21 @@ export function createAgentRegistry(agents: readonly Agent[], options: AgentRegi
     return agent;
   };
 
-  const configuredDefault = options.defaultAgentName === undefined ? undefined : require(options.defaultAgentName);
-  const defaultAgent = (): Agent => {
-    const chosen = configuredDefault ?? (all.length === 1 ? all[0] : find(FALLBACK_DEFAULT_AGENT_NAME));
-    if (chosen === undefined) throw new NoDefaultAgentError(all.map((agent) => agent.name));
-    return chosen;
+  const configuredName = options.defaultAgentName;
+  const configured = configuredName === undefined ? undefined : find(configuredName);
+  if (configuredName !== undefined && configured === undefined) {
+    throw new UnknownDefaultAgentError(configuredName.trim(), suggest(configuredName), all.length);
+  }
+  const defaultAgentChoice = (): DefaultAgentChoice => {
+    if (configured !== undefined) return { agent: configured, rule: 'configured' };
+    const [first] = all;
+    if (first === undefined) throw new NoDefaultAgentError([]);
+    if (all.length === 1) return { agent: first, rule: 'only-agent' };
+    const fallback = find(FALLBACK_DEFAULT_AGENT_NAME);
+    return fallback === undefined ? { agent: first, rule: 'first-agent' } : { agent: fallback, rule: 'fallback-name' };
   };
 
-  return { list: () => all, find, require, defaultAgent, suggest };
+  return { list: () => all, find, require, defaultAgent: () => defaultAgentChoice().agent, defaultAgentChoice, suggest };
 }
 
 function normalizeLookupKey(nameOrAlias: string): string {

@@ -7,12 +7,13 @@ export const AGENT_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 export const AGENT_NAME_MAX_LENGTH = 64;
 
 const NAME_RULE = "use lower-case letters, digits, '.', '_' or '-', starting with a letter or digit";
-const MODEL_PATTERN = /^[A-Za-z0-9][\w.:@/-]*$/;
+// Claude Code's `sonnet[1m]` / `claude-…[1m]` suffix (a larger context window) is accepted.
+const MODEL_PATTERN = /^[A-Za-z0-9][\w.:@/-]*(?:\[[A-Za-z0-9]+\])?$/;
 const EMOJI_NAME_PATTERN = /^[a-z0-9_+'-]+$/;
 
 /**
  * Frontmatter keys the crew reads. Other keys (`color`, `permissionMode`, anything else) are
- * tolerated and ignored.
+ * tolerated and ignored (`crew lint` lists them per agent).
  */
 export const AGENT_FRONTMATTER_KEYS = [
   'name',

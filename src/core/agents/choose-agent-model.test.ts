@@ -35,6 +35,7 @@ describe('chooseAgentModel', () => {
 
   it('uses a listed full id as written', () => {
     expect(chooseAgentModel('claude-opus-4-8', live)).toEqual({ model: listed[3] });
+    expect(chooseAgentModel('claude-opus-4-8[1m]', live)).toEqual({ model: listed[3] });
   });
 
   it('never fails on a wrong model: the default answers, and the warning names the choice (with a did-you-mean)', () => {

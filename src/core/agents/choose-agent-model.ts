@@ -1,4 +1,5 @@
 import { FALLBACK_MODELS, MODEL_FAMILIES, newestOfFamily, type KnownModel, type ModelFamily } from '../model/model-catalog.js';
+import { MODEL_SHORTHANDS, stripModelSuffix } from './model-shorthands.js';
 import { suggestClosestName } from './suggest-closest-name.js';
 
 /** Ids set by configuration (`CLAUDE_MODEL`, `CLAUDE_MODEL_SONNET` …); they win over the list. */
@@ -25,8 +26,6 @@ export interface AgentModelChoice {
   warning?: string;
 }
 
-const aliasWords = [...MODEL_FAMILIES, 'inherit'];
-
 function known(context: ModelChoiceContext, id: string): KnownModel {
   return context.models.find((model) => model.id === id) ?? FALLBACK_MODELS.find((model) => model.id === id) ?? { id, createdAt: 0 };
 }
@@ -51,18 +50,19 @@ export function defaultAgentModel(context: ModelChoiceContext): KnownModel {
  */
 export function chooseAgentModel(fileModel: string | undefined, context: ModelChoiceContext): AgentModelChoice {
   const written = (fileModel ?? '').trim();
-  const word = written.replace(/\[[^\]]*\]$/, '').toLowerCase();
+  const id = stripModelSuffix(written);
+  const word = id.toLowerCase();
   if (word === '' || word === 'inherit') return { model: defaultAgentModel(context) };
   const family = MODEL_FAMILIES.find((candidate) => candidate === word);
   if (family) return { model: ofFamily(context, family) };
   const fallback = defaultAgentModel(context);
   if (!word.startsWith('claude-')) {
-    const suggestion = suggestClosestName(word, aliasWords);
+    const suggestion = suggestClosestName(word, MODEL_SHORTHANDS);
     const hint = suggestion ? ` (did you mean \`${suggestion}\`?)` : '';
     return { model: fallback, warning: `model \`${written}\` is not a model alias${hint}; answering with ${fallback.id}` };
   }
-  const listed = context.models.find((model) => model.id === written);
+  const listed = context.models.find((model) => model.id === id);
   if (listed) return { model: listed };
-  if (!context.live) return { model: known(context, written) };
+  if (!context.live) return { model: known(context, id) };
   return { model: fallback, warning: `model \`${written}\` is not among the models this API key can use; answering with ${fallback.id}` };
 }

@@ -257,8 +257,8 @@ describe('parseAgentFile', () => {
     expect(brokenTools[0]?.reason).toMatch(/^tools is not valid YAML/);
   });
 
-  it('loads a file without frontmatter: name from the file name, description from the first paragraph', () => {
-    const text = '# Growth Hacker\n\n## Description\n\nThe Growth Hacker runs\ngrowth experiments.\n\n### Tasks\n\n- Loops\n';
+  it('loads a file without frontmatter that reads like a role prompt: name from the file name, description from the first paragraph', () => {
+    const text = '# Growth Hacker\n\n## Description\n\nThe Growth Hacker runs\ngrowth experiments.\n\nThis agent designs viral loops.\n\n### Tasks\n\n- Loops\n';
     const result = parseAgentFile(text, 'agents/marketing/growth-hacker.md');
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     expect(result.agent).toMatchObject({
@@ -268,28 +268,48 @@ describe('parseAgentFile', () => {
       prompt: text.trim(),
       model: 'inherit',
     });
+    expect(result.withoutFrontmatter).toBe(true);
+    expect(result.frontmatterKeys).toEqual([]);
     expect(result.warnings[0]?.reason).toMatch(/^no frontmatter/);
+    expect(expectAgent(parseAgentFile('You are a terse reviewer.\n', 'agents/reviewer.md')).description).toBe('You are a terse reviewer.');
   });
 
-  it('takes the first heading as description when a file without frontmatter has only headings and rules', () => {
-    const agent = expectAgent(parseAgentFile('# Only A Title\n\n* * *\n\n## Second\n', FILE));
-    expect(agent.description).toBe('Only A Title');
+  it('says a file without frontmatter is not an agent when it does not read like a role prompt, with why', () => {
+    const reasonOf = (text: string, name: string): string => {
+      const result = parseAgentFile(text, name);
+      if (result.ok || result.notAnAgent !== true) throw new Error(`expected not an agent: ${JSON.stringify(result)}`);
+      expect(result.problems).toHaveLength(1);
+      return result.problems[0]?.reason ?? '';
+    };
+    expect(reasonOf('# Notes\n\nYou are reading notes.\n', 'agents/README.md')).toBe(
+      "not an agent: no frontmatter, and its file name 'README' is not an agent name; to make it one, start it with a '---' block holding name and description",
+    );
+    expect(reasonOf('# Notes\n\nYou are reading notes.\n', 'agents/notes.md')).toContain("'notes' is a documentation file name");
+    expect(reasonOf('## 1.2.0\n\nYou are now able to use aliases.\n', 'agents/changelog.md')).toContain("'changelog' is a documentation file name");
+    expect(reasonOf('# Only A Title\n\n* * *\n\n## Second\n', FILE)).toContain('no paragraph of prose');
+    expect(reasonOf('# Ideas\n\nWe could add caching.\n', 'agents/ideas.md')).toContain('does not read like a role prompt');
+    expect(reasonOf('', FILE)).toContain('no paragraph of prose');
   });
 
-  it('rejects a file without frontmatter whose file name is not an agent name', () => {
-    const result = parseAgentFile('# Notes\n\nSome notes.\n', 'agents/README.md');
+  it('says a file whose frontmatter holds neither name nor description is not an agent (a docs page)', () => {
+    const result = parseAgentFile('---\ntitle: Getting started\nlayout: page\n---\nWelcome.\n', 'agents/docs/start.md');
     expect(result).toEqual({
       ok: false,
+      notAnAgent: true,
       problems: [
-        {
-          file: 'agents/README.md',
-          line: 1,
-          field: 'name',
-          reason:
-            "the file has no frontmatter, and its file name 'README' is not a valid agent name: start the file with a '---' block holding name and description",
-        },
+        { file: 'agents/docs/start.md', reason: 'not an agent: the frontmatter has neither name nor description (it holds only title, layout)' },
       ],
     });
+  });
+
+  it('returns the frontmatter keys as written, and accepts a Claude Code [1m] model suffix', () => {
+    const result = parseAgentFile(file('name: a\ndescription: d\nmodel: sonnet[1m]\ncolor: red\npermissionMode: plan'), FILE);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.frontmatterKeys).toEqual(['name', 'description', 'model', 'color', 'permissionMode']);
+    expect(result.withoutFrontmatter).toBe(false);
+    expect(result.agent.model).toBe('sonnet[1m]');
+    expect(expectAgent(parseAgentFile(file('name: a\ndescription: d\nmodel: claude-opus-4-8[1m]'), FILE)).model).toBe('claude-opus-4-8[1m]');
+    expect(expectProblems(parseAgentFile(file('name: a\ndescription: d\nmodel: sonnet[1m'), FILE))[0]?.field).toBe('model');
   });
 
   it('rejects fields written without the opening --- line', () => {
@@ -298,8 +318,7 @@ describe('parseAgentFile', () => {
     expect(problems[0]?.reason).toContain("without its opening '---' line");
   });
 
-  it('rejects an empty file and a non-string content', () => {
-    expect(expectProblems(parseAgentFile('', FILE))[0]?.field).toBe('description');
+  it('rejects a non-string content', () => {
     expect(expectProblems(parseAgentFile(42 as unknown as string, FILE))).toEqual([{ file: FILE, reason: 'file content is not text' }]);
   });
 

@@ -1,7 +1,8 @@
 import type { Agent } from './agent.js';
 import type { AgentFileProblem } from './agent-file-error.js';
-import { agentSchema, explainInvalidName } from './agent-schema.js';
+import { agentSchema } from './agent-schema.js';
 import { parseFrontmatterYaml } from './parse-frontmatter-yaml.js';
+import { readFileWithoutFrontmatter } from './read-file-without-frontmatter.js';
 import { readLenientFrontmatter } from './read-lenient-frontmatter.js';
 import { splitFrontmatter } from './split-frontmatter.js';
 
@@ -12,8 +13,21 @@ export type { AgentFileProblem } from './agent-file-error.js';
  * file from loading (frontmatter read leniently, no frontmatter at all).
  */
 export type ParseAgentFileResult =
-  | { ok: true; agent: Agent; warnings: AgentFileProblem[] }
-  | { ok: false; problems: AgentFileProblem[] };
+  | {
+      ok: true;
+      agent: Agent;
+      warnings: AgentFileProblem[];
+      /** The frontmatter keys as written (empty without frontmatter), for lint's honoured/ignored report. */
+      frontmatterKeys: string[];
+      /** The file has no frontmatter: an agent only where the folder rule allows (see `selectAgents`). */
+      withoutFrontmatter: boolean;
+    }
+  | {
+      ok: false;
+      problems: AgentFileProblem[];
+      /** The file is plainly not an agent (documentation, notes): worth a note, not an error. */
+      notAnAgent?: true;
+    };
 
 interface Frontmatter {
   data: Record<string, unknown>;
@@ -26,7 +40,9 @@ interface Frontmatter {
 
 const EMPTY_BODY = 'role prompt (body) is empty: write the instructions below the frontmatter';
 
-type Collected = { ok: true; frontmatter: Frontmatter } | { ok: false; problems: AgentFileProblem[] };
+type Collected =
+  | { ok: true; frontmatter: Frontmatter; withoutFrontmatter?: true }
+  | { ok: false; problems: AgentFileProblem[]; notAnAgent?: true };
 
 /**
  * Parses an agent file: Markdown with YAML frontmatter (Claude Code subagent format plus the
@@ -36,10 +52,10 @@ type Collected = { ok: true; frontmatter: Frontmatter } | { ok: false; problems:
  * - A BOM and CRLF/CR line ends are accepted.
  * - Frontmatter is read as strict YAML (gray-matter). When that fails but the block is obviously
  *   `key: value` fields, it is read leniently (see `readLenientFrontmatter`) and a warning is added.
- * - A file without frontmatter loads when its file name (without extension) is already a valid
- *   agent name: the name comes from the file name, the description from the first paragraph of
- *   the body that is not a heading (else the first heading), and the whole body is the prompt.
- *   Otherwise (e.g. `README.md`, `SOURCE.md`) it is a problem.
+ * - A file without frontmatter loads when it reads like a role prompt (`readFileWithoutFrontmatter`):
+ *   the name comes from the file name, the description from the first paragraph of prose, and the
+ *   whole body is the prompt. Otherwise (e.g. `README.md`, `notes.md`) it is `notAnAgent`.
+ * - Frontmatter holding neither `name` nor `description` (a docs page's `title:`) is `notAnAgent`.
  */
 export function parseAgentFile(text: string, sourceFile: string): ParseAgentFileResult {
   if (typeof text !== 'string') {
@@ -50,6 +66,12 @@ export function parseAgentFile(text: string, sourceFile: string): ParseAgentFile
   const collected = collectFrontmatter(normalized, sourceFile, warnings);
   if (!collected.ok) return collected;
   const { data, keyLines, body, bodyLine } = collected.frontmatter;
+  if (!('name' in data) && !('description' in data)) {
+    const keys = Object.keys(data);
+    const found = keys.length === 0 ? 'it is empty' : `it holds only ${keys.join(', ')}`;
+    const reason = `not an agent: the frontmatter has neither name nor description (${found})`;
+    return { ok: false, notAnAgent: true, problems: [{ file: sourceFile, reason }] };
+  }
 
   const problems: AgentFileProblem[] = [];
   const parsed = agentSchema.safeParse(data);
@@ -68,7 +90,8 @@ export function parseAgentFile(text: string, sourceFile: string): ParseAgentFile
 
   const { iconEmoji, ...fields } = parsed.data;
   const agent: Agent = { ...fields, ...(iconEmoji === undefined ? {} : { iconEmoji }), prompt, sourceFile };
-  return { ok: true, agent, warnings };
+  const withoutFrontmatter = collected.withoutFrontmatter === true;
+  return { ok: true, agent, warnings, frontmatterKeys: withoutFrontmatter ? [] : Object.keys(data), withoutFrontmatter };
 }
 
 function collectFrontmatter(text: string, file: string, warnings: AgentFileProblem[]): Collected {
@@ -124,57 +147,12 @@ function collectFrontmatter(text: string, file: string, warnings: AgentFileProbl
 }
 
 function collectWithoutFrontmatter(body: string, file: string, warnings: AgentFileProblem[]): Collected {
-  const lines = body.split('\n');
-  const firstIndex = lines.findIndex((line) => line.trim() !== '');
-  if (firstIndex !== -1 && /^(name|description)[ \t]*:/.test(lines[firstIndex] ?? '')) {
-    return fail(
-      file,
-      firstIndex + 1,
-      "this looks like frontmatter without its opening '---' line: put '---' lines before and after the fields",
-    );
-  }
-  const baseName = fileBaseName(file);
-  if (explainInvalidName(baseName) !== undefined || baseName !== baseName.toLowerCase()) {
-    return fail(
-      file,
-      1,
-      `the file has no frontmatter, and its file name '${baseName}' is not a valid agent name: ` +
-        "start the file with a '---' block holding name and description",
-      'name',
-    );
-  }
-  const description = deriveDescription(body);
-  if (description === undefined) {
-    const reason = 'description is required: the file has no frontmatter and no paragraph to take it from';
-    return fail(file, 1, reason, 'description');
-  }
-  warnings.push({
-    file,
-    line: 1,
-    reason: 'no frontmatter: name taken from the file name, description from the first paragraph',
-  });
-  return { ok: true, frontmatter: { data: { name: baseName, description }, keyLines: {}, body, bodyLine: 1 } };
-}
-
-/**
- * First paragraph of the body that is not a heading, rule, code fence or HTML comment, on one
- * line; else the text of the first heading.
- */
-function deriveDescription(body: string): string | undefined {
-  let firstHeading: string | undefined;
-  for (const paragraph of body.split(/\n[ \t]*\n/)) {
-    const lines = paragraph
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line !== '' && !/^([-*_])[ \t]*(?:\1[ \t]*){2,}$/.test(line));
-    const headings = lines.filter((line) => line.startsWith('#'));
-    firstHeading ??= headings[0]?.replace(/^#+\s*/, '');
-    const prose = lines.filter((line) => !line.startsWith('#'));
-    const first = prose[0];
-    if (first === undefined || first.startsWith('```') || first.startsWith('~~~') || first.startsWith('<!--')) continue;
-    return prose.join(' ').replace(/\s+/g, ' ');
-  }
-  return firstHeading === '' ? undefined : firstHeading;
+  const read = readFileWithoutFrontmatter(body, file);
+  if (read.kind === 'broken') return { ok: false, problems: [read.problem] };
+  if (read.kind === 'not-an-agent') return { ok: false, notAnAgent: true, problems: [{ file, reason: read.reason }] };
+  warnings.push(read.warning);
+  const data = { name: read.name, description: read.description };
+  return { ok: true, frontmatter: { data, keyLines: {}, body, bodyLine: 1 }, withoutFrontmatter: true };
 }
 
 function findKeyLines(block: string, toFileLine: (blockLine: number) => number): Record<string, number> {
@@ -201,11 +179,4 @@ function makeProblem(file: string, line: number | undefined, field: string | und
 
 function fail(file: string, line: number, reason: string, field?: string): Collected {
   return { ok: false, problems: [makeProblem(file, line, field, reason)] };
-}
-
-/** The file's name without folder and extension (pure: both path separators). */
-function fileBaseName(file: string): string {
-  const name = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(0, dot) : name;
 }
