@@ -40,6 +40,7 @@ export function testAgent(name: string, aliases: string[] = [], overrides: Parti
     displayName: name,
     suggestedPrompts: [],
     tools: [],
+    consults: [],
     sourceFile: `agents/${name}.md`,
     ...overrides,
   };

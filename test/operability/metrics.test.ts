@@ -58,6 +58,7 @@ describe('GET /metrics', () => {
       crew_model_attempts_total: 'counter',
       crew_questions_refused_total: 'counter',
       crew_budget_refusals_total: 'counter',
+      crew_consults_total: 'counter',
       crew_turns_in_flight: 'gauge',
       crew_turns_queued: 'gauge',
     };

@@ -1,6 +1,6 @@
 import type { ContentBlockParam, MessageParam, TextBlockParam, ToolUnion } from '@anthropic-ai/sdk/resources/messages';
 import type { ContentBlock } from '../../core/model/content-block.js';
-import type { ModelRequest, ModelTool } from '../../core/model/ports.js';
+import { CONSULT_TOOL_NAME, type ModelRequest, type ModelTool } from '../../core/model/ports.js';
 
 const ephemeral = { type: 'ephemeral' } as const;
 /** The Messages API allows at most 4 cache breakpoints per request. */
@@ -31,6 +31,23 @@ function toBlockParam(block: ContentBlock): ContentBlockParam {
 
 /** Current versions of Anthropic's server tools (Anthropic's tool docs, late 2026). */
 function toToolParam(tool: ModelTool): ToolUnion {
+  if (tool.kind === 'consult') {
+    const who = tool.members.map((member) => `- ${member.name}: ${member.description}`).join('\n');
+    return {
+      name: CONSULT_TOOL_NAME,
+      description:
+        `Ask another member of your crew a focused question and get their answer. Members you may consult:\n${who}\n` +
+        'Ask when the question needs their expertise; several consults may run at once. In your answer, say what you took from whom.',
+      input_schema: {
+        type: 'object',
+        properties: {
+          member: { type: 'string', enum: tool.members.map((member) => member.name), description: 'Who to ask.' },
+          question: { type: 'string', description: 'One focused question, with the context they need.' },
+        },
+        required: ['member', 'question'],
+      },
+    };
+  }
   const param =
     tool.kind === 'web-search'
       ? { type: 'web_search_20260318', name: 'web_search', max_uses: tool.maxUses }

@@ -105,6 +105,12 @@ export function createCrewMetrics(options: CrewMetricsOptions): CrewMetrics {
     labelNames: ['scope'],
     registers: [registry],
   });
+  const consults = new Counter({
+    name: 'crew_consults_total',
+    help: 'Consults between crew members, by who asked, who was asked and how it went (answered, failed, refused).',
+    labelNames: ['from', 'to', 'outcome'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'crew_turns_in_flight',
     help: 'Turns running in this process.',
@@ -134,6 +140,9 @@ export function createCrewMetrics(options: CrewMetricsOptions): CrewMetrics {
     },
     firstVisibleText({ agent, sinceStartMs }) {
       firstVisible.observe({ agent }, sinceStartMs / 1000);
+    },
+    consultFinished({ from, to, outcome }) {
+      consults.inc({ from, to, outcome });
     },
     turnFinished({ agent, outcome, durationMs, usage }) {
       turns.inc({ agent, outcome });

@@ -15,6 +15,7 @@ function makeAgent(name: string, aliases: string[] = []): Agent {
     displayName: name,
     suggestedPrompts: [],
     tools: [],
+    consults: [],
     sourceFile: `agents/${name}.md`,
   };
 }

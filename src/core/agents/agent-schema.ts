@@ -24,6 +24,7 @@ export const AGENT_FRONTMATTER_KEYS = [
   'display_name',
   'icon_emoji',
   'suggested_prompts',
+  'consults',
 ] as const;
 
 const frontmatterObject = z.object({
@@ -37,6 +38,7 @@ const frontmatterObject = z.object({
   suggested_prompts: z
     .unknown()
     .transform((value, ctx) => normalizeList(value, 'suggested_prompts', ctx, { splitCommas: false })),
+  consults: z.unknown().transform((value, ctx) => normalizeList(value, 'consults', ctx, { splitCommas: true })),
 });
 
 /**
@@ -53,6 +55,7 @@ export const agentSchema = z.preprocess(fillAbsentKeys, frontmatterObject).trans
   displayName: fields.display_name ?? deriveDisplayName(fields.name),
   iconEmoji: fields.icon_emoji,
   suggestedPrompts: fields.suggested_prompts,
+  consults: fields.consults.map((name) => name.toLowerCase()),
 }));
 
 /** The normalized fields `agentSchema` produces. */
@@ -133,7 +136,8 @@ function normalizeModel(value: unknown, ctx: Context): string {
 function normalizeList(value: unknown, field: string, ctx: Context, options: { splitCommas: boolean }): string[] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') {
-    const items = options.splitCommas ? value.split(',') : [value];
+    // Commas inside parentheses belong to one item: Claude Code's `Agent(security-engineer, sre)`.
+    const items = options.splitCommas ? value.split(/,(?![^(]*\))/) : [value];
     return items.map((item) => item.trim()).filter((item) => item !== '');
   }
   if (!Array.isArray(value)) {

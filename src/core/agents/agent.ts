@@ -19,8 +19,10 @@ export interface Agent {
   iconEmoji?: string;
   /** Suggested prompts for the Messages tab (crew key `suggested_prompts`). */
   suggestedPrompts: string[];
-  /** Tools listed in the file (informational; the crew does not run tools). */
+  /** Tools listed in the file: web search / fetch and `Agent(...)` consults are honoured, the rest ignored. */
   tools: string[];
+  /** Crew members this one may consult (crew key `consults`; `any` for every member), lower-case. */
+  consults: string[];
   /** Path of the file the agent was loaded from. */
   sourceFile: string;
 }

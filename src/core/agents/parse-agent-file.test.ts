@@ -58,8 +58,17 @@ describe('parseAgentFile', () => {
       displayName: 'The Architect',
       iconEmoji: ':building_construction:',
       suggestedPrompts: ['Review my schema', 'Plan a migration, step by step'],
+      consults: [],
       sourceFile: FILE,
     });
+  });
+
+  it('reads whom an agent may consult: Claude Code’s Agent(a, b) stays one tool, and the crew key consults', () => {
+    const agent = expectAgent(
+      parseAgentFile(file('name: lead\ndescription: Leads.\ntools: Read, Agent(security-engineer, sre), WebSearch\nconsults: [Data-Engineer]'), FILE),
+    );
+    expect(agent.tools).toEqual(['Read', 'Agent(security-engineer, sre)', 'WebSearch']);
+    expect(agent.consults).toEqual(['data-engineer']);
   });
 
   it('fills defaults: model inherit, no tools or aliases, display name from the name, no emoji', () => {

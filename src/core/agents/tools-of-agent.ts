@@ -20,13 +20,19 @@ const toolsByName: Readonly<Record<string, ModelTool>> = {
 
 /**
  * Reads an agent file's `tools`: `WebSearch` and `WebFetch` become the provider's web search and
- * web fetch (unless web tools are off for the install); everything else is ignored and reported.
+ * web fetch (unless web tools are off for the install), `Agent(…)` is honoured as consults;
+ * everything else is ignored and reported.
  */
 export function toolsOfAgent(agent: Pick<Agent, 'tools'>, options: { webTools: boolean }): AgentTools {
   const offered: ModelTool[] = [];
   const honoured: string[] = [];
   const ignored: string[] = [];
   for (const name of agent.tools) {
+    // `Agent` / `Agent(a, b)`: consults, offered by the turn runner (see consultTargetsOf).
+    if (/^agent(?:\(.*\))?$/i.test(name.trim())) {
+      honoured.push(name);
+      continue;
+    }
     const tool = toolsByName[name.trim().toLowerCase()];
     if (tool && options.webTools) {
       if (!offered.some((existing) => existing.kind === tool.kind)) offered.push(tool);

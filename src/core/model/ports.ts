@@ -21,7 +21,14 @@ export interface ModelRequest {
 }
 
 /** A tool offered to the model. */
-export type ModelTool = { kind: 'web-search'; maxUses: number } | { kind: 'web-fetch'; maxUses: number };
+export type ModelTool =
+  | { kind: 'web-search'; maxUses: number }
+  | { kind: 'web-fetch'; maxUses: number }
+  /** Ask another crew member (a client tool the crew answers): who may be asked, and what each is for. */
+  | { kind: 'consult'; members: Array<{ name: string; description: string }> };
+
+/** Name of the consult tool as the model sees it. */
+export const CONSULT_TOOL_NAME = 'consult_crew_member';
 
 /** Token usage the model reported for one answer. */
 export interface ModelUsage {

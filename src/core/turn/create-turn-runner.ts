@@ -1,7 +1,9 @@
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { SpendControl } from '../budget/create-spend-control.js';
 import type { Agent } from '../agents/agent.js';
+import { consultTargetsOf } from '../agents/consult-targets.js';
 import { toolsOfAgent } from '../agents/tools-of-agent.js';
+import { textOf } from '../model/content-block.js';
 import { CrewError } from '../errors.js';
 import { textBlocks } from '../model/content-block.js';
 import type { KnownModel } from '../model/model-catalog.js';
@@ -16,6 +18,7 @@ import type { ConversationStore, ThreadHistoryReader, UserDirectory } from '../t
 import type { ThreadKey } from '../thread/thread-key.js';
 import type { StoredTurn } from '../thread/thread-state.js';
 import { buildModelMessages } from './build-model-messages.js';
+import { createConsultAnswerer } from './create-consult-answerer.js';
 import { calibrateTokenEstimator } from './estimate-tokens.js';
 import { foldTurnOutcome, startingOutcome, toStoredContent, type TurnOutcome } from './fold-turn-outcome.js';
 import { labelQueueInterruption } from './label-queue-interruption.js';
@@ -149,9 +152,17 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     if (context.signal.aborted) abortTurn();
     const reply = sink.open(target);
     reply.stopped.addEventListener('abort', abortTurn, { once: true });
+    // Members this agent may consult (one level deep: a consulted member gets no consult tool).
+    const consultable = consultTargetsOf(agent, registry);
+    const tools = toolsOfAgent(agent, { webTools: settings.webTools }).offered;
+    if (consultable.length > 0) tools.push({ kind: 'consult', members: consultable.map((member) => ({ name: member.name, description: member.description })) });
+    const extract = [...history.slice(-6).map((turn) => textOf(turn.content)), questionText].join('\n\n').slice(-4_000);
     const events = streamAnswer({
       model,
-      request: { model: modelId, system, messages: built.messages, maxTokens: maxOutputTokens, tools: toolsOfAgent(agent, { webTools: settings.webTools }).offered },
+      request: { model: modelId, system, messages: built.messages, maxTokens: maxOutputTokens, tools },
+      ...(consultable.length > 0
+        ? { answerToolCalls: createConsultAnswerer({ registry, model, modelOf: options.modelOf, logger: turnLogger, observer }, agent, consultable, extract) }
+        : {}),
       signal: stopController.signal,
       logger: turnLogger,
       stallTimeoutMs: settings.stallTimeoutMs,
@@ -169,7 +180,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
 
     let outcome: TurnOutcome = startingOutcome;
     const progress = trackReplyMessages(job, context, reply, turnLogger);
-    const presenter = new TurnPresenter(reply);
+    const presenter = new TurnPresenter(reply, (name) => registry.find(name)?.displayName ?? name);
     try {
       for await (const event of labelQueueInterruption(events, context.signal)) {
         outcome = foldTurnOutcome(outcome, event);

@@ -1,8 +1,14 @@
+import { CONSULT_TOOL_NAME } from '../model/ports.js';
 import type { ProgressItem, Reply } from '../reply/ports.js';
 import type { TurnEvent } from './turn-event.js';
 
 /** How a tool call reads in the progress list. */
-function describeToolCall(name: string, input: unknown): { title: string; details?: string } {
+function describeToolCall(name: string, input: unknown, displayNameOf: (member: string) => string): { title: string; details?: string } {
+  if (name === CONSULT_TOOL_NAME) {
+    const { member, question } = (input ?? {}) as { member?: unknown; question?: unknown };
+    const who = typeof member === 'string' ? displayNameOf(member) : 'a crew member';
+    return { title: `Consulting ${who}`, ...(typeof question === 'string' ? { details: question.slice(0, 200) } : {}) };
+  }
   const query = (input as { query?: unknown; url?: unknown } | null)?.query ?? (input as { url?: unknown } | null)?.url;
   const detail = typeof query === 'string' ? query.slice(0, 200) : undefined;
   if (name === 'web_search') return { title: 'Searching the web', details: detail };
@@ -18,7 +24,10 @@ function describeToolCall(name: string, input: unknown): { title: string; detail
 export class TurnPresenter {
   private readonly items = new Map<string, ProgressItem>();
 
-  constructor(private readonly reply: Reply) {}
+  constructor(
+    private readonly reply: Reply,
+    private readonly displayNameOf: (member: string) => string = (member) => member,
+  ) {}
 
   show(event: TurnEvent): void {
     switch (event.type) {
@@ -29,7 +38,7 @@ export class TurnPresenter {
         this.reply.text(event.text);
         return;
       case 'tool-call': {
-        const item: ProgressItem = { id: event.id, status: 'in_progress', ...describeToolCall(event.name, event.input) };
+        const item: ProgressItem = { id: event.id, status: 'in_progress', ...describeToolCall(event.name, event.input, this.displayNameOf) };
         this.items.set(event.id, item);
         this.reply.progress(item);
         return;
@@ -41,6 +50,7 @@ export class TurnPresenter {
           ...started,
           status: event.isError ? 'error' : 'complete',
           ...(event.sources.length > 0 ? { sources: event.sources.slice(0, 10) } : {}),
+          ...(event.output ? { output: event.output.slice(0, 200) } : {}),
         };
         this.items.set(event.toolUseId, item);
         this.reply.progress(item);

@@ -3,6 +3,7 @@ import type { ContentBlock } from '../model/content-block.js';
 import type { ModelClient, ModelEvent, ModelRequest, ModelUsage } from '../model/ports.js';
 import { describeErrorForUser, formatInterruptionNotice } from '../reply/describe-error-for-user.js';
 import type { RetryOffer } from '../reply/ports.js';
+import type { ToolCall, ToolCallAnswerer } from './ports.js';
 import type { TurnEvent } from './turn-event.js';
 import type { Logger } from '../shared/ports.js';
 import { sleep } from '../shared/sleep.js';
@@ -30,6 +31,8 @@ export interface StreamAnswerOptions {
   onFirstToken?: () => void;
   /** Offered with a failure that trying again may fix (the sink shows e.g. a Retry button). */
   retryOffer?: RetryOffer;
+  /** Answers the model's client tool calls (consults); without it a `tool_use` end is the end. */
+  answerToolCalls?: ToolCallAnswerer;
 }
 
 const emptyUsage: ModelUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
@@ -73,7 +76,7 @@ async function nextWithWatchdog(
   }
 }
 
-/** Most continuations of one answer after `pause_turn` (a long server-tool run). */
+/** Most continuations of one answer after `pause_turn` (a long server-tool run) or answered tool calls. */
 const MAX_CONTINUATIONS = 5;
 
 function addUsage(total: ModelUsage, more: ModelUsage): ModelUsage {
@@ -83,6 +86,11 @@ function addUsage(total: ModelUsage, more: ModelUsage): ModelUsage {
     cacheReadTokens: total.cacheReadTokens + more.cacheReadTokens,
     cacheWriteTokens: total.cacheWriteTokens + more.cacheWriteTokens,
   };
+}
+
+/** The client tool calls of a response (server tools ran at the provider already). */
+function clientToolCalls(content: readonly ContentBlock[]): ToolCall[] {
+  return content.flatMap((block) => (block.type === 'tool-use' && !block.server ? [{ id: block.id, name: block.name, input: block.input }] : []));
 }
 
 /**
@@ -125,6 +133,20 @@ export async function* streamAnswer(options: StreamAnswerOptions): AsyncGenerato
         }
         usage = addUsage(usage, event.usage);
         content = [...content, ...event.content];
+        const calls = clientToolCalls(event.content);
+        if (event.stopReason === 'tool_use' && calls.length > 0 && options.answerToolCalls && continuations < MAX_CONTINUATIONS && !options.signal.aborted) {
+          // The model asked the crew (consults): answer, show each result, and let the model go on.
+          continuations += 1;
+          const answers = await options.answerToolCalls(calls, options.signal);
+          const results: ContentBlock[] = answers.map((answer) => ({ type: 'tool-result', toolUseId: answer.toolUseId, content: answer.content, ...(answer.isError ? { isError: true } : {}) }));
+          for (const answer of answers) {
+            usage = addUsage(usage, answer.usage);
+            yield { type: 'tool-result', toolUseId: answer.toolUseId, server: false, isError: answer.isError, sources: [], ...(answer.output ? { output: answer.output } : {}) };
+          }
+          content = [...content, ...results];
+          request = { ...request, messages: [...request.messages, { role: 'assistant', content: event.content }, { role: 'user', content: results }] };
+          break;
+        }
         if (event.stopReason === 'pause_turn' && continuations < MAX_CONTINUATIONS && !options.signal.aborted) {
           // A long server-tool run paused: send the response back as it is and let the model go on.
           continuations += 1;

@@ -15,7 +15,8 @@ export type TurnEvent =
   /** The model's reasoning: counted, never shown as answer text. */
   | { type: 'thinking-delta'; text: string }
   | { type: 'tool-call'; id: string; name: string; input: unknown; server: boolean }
-  | { type: 'tool-result'; toolUseId: string; server: boolean; isError: boolean; sources: ToolSource[] }
+  /** A tool's result: `output` is one line on what came of it (a consult's gist). */
+  | { type: 'tool-result'; toolUseId: string; server: boolean; isError: boolean; sources: ToolSource[]; output?: string }
   /** The answer is complete: `content` is everything the model produced (over continuations). */
   | { type: 'turn-end'; stopReason: string; usage: ModelUsage; content: ContentBlock[]; notice?: string }
   /** The answer failed; `notice` is what the person should read (appended after any partial text). */
