@@ -77,4 +77,9 @@ describe('toMessagesBody', () => {
     ]);
     expect(body.messages[2]?.content).toEqual([{ type: 'tool_result', tool_use_id: 'toolu_2', content: 'Use two regions.' }]);
   });
+
+  it('sends the agent’s effort as output_config.effort, and nothing when it has none', () => {
+    expect(toMessagesBody({ ...request([true]), effort: 'low' })).toMatchObject({ output_config: { effort: 'low' } });
+    expect(toMessagesBody(request([true]))).not.toHaveProperty('output_config');
+  });
 });

@@ -79,5 +79,6 @@ export function toMessagesBody(request: ModelRequest, options: MessagesBodyOptio
     return { role: message.role, content };
   });
   const tools = request.tools && request.tools.length > 0 ? { tools: request.tools.map(toToolParam) } : {};
-  return { model: request.model, max_tokens: request.maxTokens, system, messages, ...tools };
+  const effort = request.effort ? { output_config: { effort: request.effort } } : {};
+  return { model: request.model, max_tokens: request.maxTokens, system, messages, ...tools, ...effort };
 }

@@ -25,7 +25,12 @@ export const AGENT_FRONTMATTER_KEYS = [
   'icon_emoji',
   'suggested_prompts',
   'consults',
+  'effort',
 ] as const;
+
+/** Effort levels the Messages API accepts (`output_config.effort`): how hard the model thinks. */
+export const EFFORT_LEVELS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
+export type EffortLevel = (typeof EFFORT_LEVELS)[number];
 
 const frontmatterObject = z.object({
   name: z.unknown().transform((value, ctx) => normalizeName(value, ctx)),
@@ -39,6 +44,7 @@ const frontmatterObject = z.object({
     .unknown()
     .transform((value, ctx) => normalizeList(value, 'suggested_prompts', ctx, { splitCommas: false })),
   consults: z.unknown().transform((value, ctx) => normalizeList(value, 'consults', ctx, { splitCommas: true })),
+  effort: z.unknown().transform((value, ctx) => normalizeEffort(value, ctx)),
 });
 
 /**
@@ -56,6 +62,7 @@ export const agentSchema = z.preprocess(fillAbsentKeys, frontmatterObject).trans
   iconEmoji: fields.icon_emoji,
   suggestedPrompts: fields.suggested_prompts,
   consults: fields.consults.map((name) => name.toLowerCase()),
+  ...(fields.effort ? { effort: fields.effort } : {}),
 }));
 
 /** The normalized fields `agentSchema` produces. */
@@ -120,6 +127,13 @@ function normalizeRequiredText(value: unknown, field: string, ctx: Context): str
 function normalizeOptionalText(value: unknown, field: string, ctx: Context): string | undefined {
   if (value === undefined || value === null) return undefined;
   return normalizeRequiredText(value, field, ctx);
+}
+
+function normalizeEffort(value: unknown, ctx: Context): EffortLevel | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const effort = String(value).trim().toLowerCase();
+  if ((EFFORT_LEVELS as readonly string[]).includes(effort)) return effort as EffortLevel;
+  return report(ctx, `effort '${String(value)}' is not an effort level: use ${EFFORT_LEVELS.join(', ')}`);
 }
 
 function normalizeModel(value: unknown, ctx: Context): string {

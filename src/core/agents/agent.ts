@@ -21,6 +21,8 @@ export interface Agent {
   suggestedPrompts: string[];
   /** Tools listed in the file: web search / fetch and `Agent(...)` consults are honoured, the rest ignored. */
   tools: string[];
+  /** How hard the model thinks for this agent (`effort`: low … max); the model's default when absent. */
+  effort?: import('./agent-schema.js').EffortLevel;
   /** Crew members this one may consult (crew key `consults`; `any` for every member), lower-case. */
   consults: string[];
   /** Path of the file the agent was loaded from. */

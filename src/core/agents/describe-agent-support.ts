@@ -5,7 +5,7 @@ import { AGENT_FRONTMATTER_KEYS } from './agent-schema.js';
  * for (permission modes, hooks, worktree isolation, MCP servers …) does not happen in Slack.
  */
 export const CLAUDE_CODE_ONLY_KEYS: readonly string[] = Object.freeze([
-  'background', 'color', 'disallowedTools', 'disabled', 'effort', 'hooks', 'isolation', 'maxTurns', 'mcpServers',
+  'background', 'color', 'disallowedTools', 'disabled', 'hooks', 'isolation', 'maxTurns', 'mcpServers',
   'memory', 'permissionMode', 'skills',
 ]);
 

@@ -71,6 +71,13 @@ describe('parseAgentFile', () => {
     expect(agent.consults).toEqual(['data-engineer']);
   });
 
+  it('reads effort (low … max) and names the levels when it is not one', () => {
+    expect(expectAgent(parseAgentFile(file('name: lead\ndescription: Leads.\neffort: High'), FILE)).effort).toBe('high');
+    const bad = parseAgentFile(file('name: lead\ndescription: Leads.\neffort: turbo'), FILE);
+    expect(bad.ok).toBe(false);
+    expect(JSON.stringify(bad)).toContain("effort 'turbo' is not an effort level: use low, medium, high, xhigh, max");
+  });
+
   it('fills defaults: model inherit, no tools or aliases, display name from the name, no emoji', () => {
     const agent = expectAgent(parseAgentFile(file('name: data-scientist\ndescription: Crunches numbers.'), FILE));
     expect(agent.model).toBe('inherit');

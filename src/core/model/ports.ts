@@ -18,6 +18,8 @@ export interface ModelRequest {
   maxTokens: number;
   /** Tools the model may call; server tools (web search, web fetch) run at the provider. */
   tools?: ModelTool[];
+  /** How hard the model thinks (the API's `output_config.effort`); the model's default when absent. */
+  effort?: 'low' | 'medium' | 'high' | 'xhigh' | 'max';
 }
 
 /** A tool offered to the model. */

@@ -159,7 +159,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     const extract = [...history.slice(-6).map((turn) => textOf(turn.content)), questionText].join('\n\n').slice(-4_000);
     const events = streamAnswer({
       model,
-      request: { model: modelId, system, messages: built.messages, maxTokens: maxOutputTokens, tools },
+      request: { model: modelId, system, messages: built.messages, maxTokens: maxOutputTokens, tools, ...(agent.effort ? { effort: agent.effort } : {}) },
       ...(consultable.length > 0
         ? { answerToolCalls: createConsultAnswerer({ registry, model, modelOf: options.modelOf, logger: turnLogger, observer }, agent, consultable, extract) }
         : {}),
