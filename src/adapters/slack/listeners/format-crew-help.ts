@@ -1,4 +1,5 @@
 import type { AgentRegistry } from '../../../core/agents/agent-registry.js';
+import { consultTargetsOf } from '../../../core/agents/consult-targets.js';
 
 /** The crew as a Slack list: name, aliases and what each agent is for. */
 export function formatAgentList(registry: AgentRegistry): string {
@@ -6,7 +7,9 @@ export function formatAgentList(registry: AgentRegistry): string {
     .list()
     .map((agent) => {
       const aliases = agent.aliases.length > 0 ? ` (also \`${agent.aliases.join('`, `')}\`)` : '';
-      return `• *${agent.displayName}* — \`${agent.name}\`${aliases}\n   ${agent.description}`;
+      const consults = consultTargetsOf(agent, registry).map((member) => member.displayName);
+      const who = consults.length > 0 ? `\n   _consults ${consults.join(', ')}_` : '';
+      return `• *${agent.displayName}* — \`${agent.name}\`${aliases}\n   ${agent.description}${who}`;
     })
     .join('\n');
 }
