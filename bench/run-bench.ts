@@ -3,6 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import type { BenchRow } from './bench-row.js';
 import { measureCacheCost } from './measure-cache-cost.js';
 import { measureConcurrency } from './measure-concurrency.js';
+import { measureConsults } from './measure-consults.js';
 import { measureFirstWords } from './measure-first-words.js';
 import { measureRedisPerTurn } from './measure-redis-per-turn.js';
 import { measureSlackCalls } from './measure-slack-calls.js';
@@ -13,15 +14,15 @@ import { measureSlackCalls } from './measure-slack-calls.js';
  * a bot overhead · b first-token lag · c Slack calls per answer · d Redis per turn ·
  * e prompt-cache cost · f concurrent threads. `--only ab` (or `--only a,b`) runs a subset.
  */
-const sections = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
+const sections = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] as const;
 
 function parseOnly(argv: string[]): Set<string> {
   const index = argv.indexOf('--only');
   const inline = argv.find((arg) => arg.startsWith('--only='));
   const value = inline ? inline.slice('--only='.length) : index >= 0 ? argv[index + 1] : undefined;
   if (value === undefined) return new Set(sections);
-  const chosen = new Set(value.toLowerCase().replace(/[^a-f]/g, '').split(''));
-  if (chosen.size === 0) throw new Error(`--only takes letters a–f, got "${value}"`);
+  const chosen = new Set(value.toLowerCase().replace(/[^a-h]/g, '').split(''));
+  if (chosen.size === 0) throw new Error(`--only takes letters a–h, got "${value}"`);
   return chosen;
 }
 
@@ -65,6 +66,8 @@ const methods: Record<string, string> = {
   c: 'every Web API call the crew makes for the turn (after a warm-up turn), default STREAM_FLUSH_INTERVAL_MS; the fake paces 3-token deltas with timers, so a loaded machine stretches the 12.5 s stream and adds appends.',
   d: 'every write of the app’s ioredis sockets in this process (net.Socket#write hook; ioredis sends one command, pipeline or MULTI…EXEC per write, so a write is a round trip), from the event to the turn settled; classified by the keys touched; the queue’s periodic XAUTOCLAIM sweep left out. Bytes: the thread’s records and Redis MEMORY USAGE after a 10-turn thread.',
   e: 'usage the fake API reports (cached from 1,024 tokens, TTL 5 min): billed = input + 1.25 × cache writes + 0.1 × cache reads, summed over the thread; the same thread run again with every cache_control removed (internal startCrew option).',
+  g: 'a lead agent that may consult a security engineer; per turn the fake scripts the lead’s tool call, the consult’s answer and the lead’s answer; fake Anthropic `completedAt` of a response → `receivedAt` of the next request, summed over the two hand-overs of each consult.',
+  h: 'the same 10-turn thread (tools sent every turn, one consult per turn) with prompt caching and again with every cache_control removed; billed input as in (e), consults included.',
   f: 'fakes and event sender in a child process; this process runs only the bot. Per step: N mentions (64 in flight), then perf_hooks.monitorEventLoopDelay (10 ms resolution) over 3 s while all N answers stream (15 s each), peak RSS sampled every 200 ms; TURN_CONCURRENCY raised to N.',
 };
 
@@ -90,6 +93,10 @@ async function main(): Promise<void> {
   if (only.has('e')) {
     log('(e) billed input tokens over a 20-turn thread, with and without prompt caching …');
     rows.push(...(await measureCacheCost({ turns: 20 })));
+  }
+  if (only.has('g') || only.has('h')) {
+    log('(g, h) consults: a 10-turn thread with one consult per turn, with and without prompt caching …');
+    rows.push(...(await measureConsults({ turns: 10 })));
   }
   if (only.has('f')) {
     log('(f) concurrent threads: ramp 100 → 1000 with slow-streaming answers (~1.5 min) …');
