@@ -70,7 +70,9 @@ describe('npm start -- --check', { timeout: 40_000 }, () => {
     const result = await runCheck(goodEnv);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toContain('✔ configuration (http mode, store: redis)');
-    expect(result.stdout).toContain('✔ agents: backend-architect (default: backend-architect)');
+    expect(result.stdout).toContain(
+      '✔ agents: backend-architect, data-engineer, engineering-lead, frontend-architect, security-engineer, sre-platform-engineer (default: backend-architect)',
+    );
     expect(connections).toBe(0);
   });
 

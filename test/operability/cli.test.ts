@@ -69,7 +69,10 @@ describe('crew agents', () => {
     expect(result.out).toContain('✔ backend-architect');
     expect(result.out).toMatch(/model: inherit\s+aliases: architect/);
     expect(result.out).toContain('agents/backend-architect.md');
-    expect(result.out).toContain('1 agent(s) loaded, 0 file problem(s) in agents; default agent: backend-architect');
+    expect(result.out).toMatch(/✔ engineering-lead\s+model: inherit\s+aliases: lead, eng-lead/);
+    expect(result.out).toContain('agents/security-engineer.md');
+    // The starter crew: six members, and the architect stays the default.
+    expect(result.out).toContain('6 agent(s) loaded, 0 file problem(s) in agents; default agent: backend-architect');
   });
 
   it('marks a rejected file with its reason and exits 1', async () => {
@@ -85,6 +88,8 @@ describe('crew lint', { timeout: 40_000 }, () => {
     const result = await crewInProcess(['lint', 'agents']);
     expect(result).toMatchObject({ code: 0, err: '' });
     expect(result.out).toContain('ok    agents/backend-architect.md  (backend-architect)');
+    expect(result.out).toContain('ok    agents/engineering-lead.md  (engineering-lead)');
+    expect(result.out).toContain('agents: 6 agents, 0 errors, 0 warnings, 0 notes');
   });
 
   it('exits 1 on a folder with a bad file, naming the file and the reason', async () => {

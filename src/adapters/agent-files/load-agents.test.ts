@@ -7,6 +7,8 @@ import { hasErrorCode } from '../../core/errors.js';
 import type { Agent } from '../../core/agents/agent.js';
 import { AgentsDirError, formatAgentFileProblem } from '../../core/agents/agent-file-error.js';
 import { loadAgents } from './load-agents.js';
+import { createAgentRegistry } from '../../core/agents/agent-registry.js';
+import { consultTargetsOf } from '../../core/agents/consult-targets.js';
 import { parseAgentFile } from '../../core/agents/parse-agent-file.js';
 
 const CORPUS_DIR = fileURLToPath(new URL('../../../test/fixtures/agent-corpus', import.meta.url));
@@ -353,7 +355,7 @@ describe("the repo's agents folder", () => {
       'Go or Python',
       'runbooks',
       // crew-specific Slack section
-      'Answering in Slack (crew-specific)',
+      '## In Slack',
       'clarifying question',
     ];
     for (const phrase of phrases) expect(prompt, phrase).toContain(phrase);
@@ -361,5 +363,122 @@ describe("the repo's agents folder", () => {
     // All six "when to use" triggers.
     const triggers = prompt.split('## When to Use This Agent')[1]?.split('##')[0] ?? '';
     expect(triggers.split('\n').filter((line) => line.startsWith('- '))).toHaveLength(6);
+  });
+
+  it("keeps the seed's output expectations and workflow, and a Slack section that adapts format without overriding them", async () => {
+    const result = await loadAgents(REPO_AGENTS_DIR);
+    const agent = result.agents.find((candidate) => candidate.name === 'backend-architect');
+    if (agent === undefined) throw new Error('backend-architect not loaded');
+    const section = (heading: string) => agent.prompt.split(`## ${heading}\n`)[1]?.split('\n## ')[0] ?? '';
+    const bullets = (text: string) => text.split('\n').filter((line) => line.startsWith('- '));
+
+    // Output expectations: four points, the architecture sketch first, examples in Go or Python.
+    const output = bullets(section('Output Expectations'));
+    expect(output).toHaveLength(4);
+    expect(output[0]).toMatch(/architecture sketch.*components, data flow.*boundaries/);
+    expect(output[1]).toMatch(/tradeoffs explicit.*complexity.*scaling/);
+    expect(output[2]).toMatch(/examples in Go or Python.*correctness and clarity/);
+    expect(output[3]).toMatch(/tests, monitoring.*runbooks/);
+
+    // The five workflow steps, in the seed's order.
+    const steps = section('Default Workflow').match(/^\d\. \*\*(.+)\*\*$/gm) ?? [];
+    expect(steps).toEqual([
+      '1. **Clarify requirements and constraints**',
+      '2. **Propose an architecture**',
+      '3. **Design data models and APIs**',
+      '4. **Implement incrementally**',
+      '5. **Validate and harden**',
+    ]);
+    // The five principles, in the seed's order.
+    expect(section('Working Principles').match(/^\d\. \*\*/gm)).toHaveLength(5);
+
+    // The Slack section adapts format only: the sketch still comes first, code stays Go or Python.
+    const slack = section('In Slack');
+    expect(slack).toContain('output expectations above still hold');
+    expect(slack).toMatch(/open with the architecture sketch/);
+    expect(slack).toContain('code blocks for Go or Python');
+    expect(slack).not.toMatch(/lead with the answer/i);
+    // No comment claims the rest of the file is the seed's own text.
+    expect(agent.prompt).not.toMatch(/original (agent )?(definition|text)|not part of the original|verbatim/i);
+    // The seed has no model key: the file has none either (not even `model: inherit`).
+    expect(await readFile(agent.sourceFile, 'utf8')).not.toMatch(/^model:/m);
+  });
+});
+
+describe("the repo's starter Engineering Crew", () => {
+  const members = ['backend-architect', 'engineering-lead', 'security-engineer', 'sre-platform-engineer', 'data-engineer', 'frontend-architect'];
+
+  it('ships at least five members, each with a description, aliases, an icon and 3–4 suggested prompts', async () => {
+    const result = await loadAgents(REPO_AGENTS_DIR);
+    expect(result.problems).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    expect(result.notes).toEqual([]);
+    expect(result.agents.length).toBeGreaterThanOrEqual(5);
+    expect(result.agents.map((agent) => agent.name).sort()).toEqual([...members].sort());
+    for (const agent of result.agents) {
+      expect(agent.description.length, agent.name).toBeGreaterThan(60);
+      expect(agent.description, agent.name).toContain('Engineering Crew');
+      expect(agent.aliases.length, agent.name).toBeGreaterThanOrEqual(1);
+      expect(agent.displayName, agent.name).not.toBe('');
+      expect(agent.iconEmoji, agent.name).toMatch(/^:[a-z0-9_+-]+:$/);
+      expect(agent.suggestedPrompts.length, agent.name).toBeGreaterThanOrEqual(3);
+      expect(agent.suggestedPrompts.length, agent.name).toBeLessThanOrEqual(4);
+      expect(agent.prompt, agent.name).toContain('## In Slack');
+      expect(agent.model, agent.name).toBe('inherit');
+    }
+    // Every alias reaches its own member (no alias was dropped for a collision).
+    const registry = createAgentRegistry(result.agents);
+    expect(registry.defaultAgent().name).toBe('backend-architect');
+    const aliases = result.agents.flatMap((agent) => agent.aliases.map((alias) => [alias, agent.name]));
+    for (const [alias, name] of aliases) expect(registry.find(alias!)?.name, alias).toBe(name);
+    expect(Object.fromEntries(aliases)).toMatchObject({
+      architect: 'backend-architect',
+      lead: 'engineering-lead',
+      'eng-lead': 'engineering-lead',
+      security: 'security-engineer',
+      appsec: 'security-engineer',
+      sre: 'sre-platform-engineer',
+      platform: 'sre-platform-engineer',
+      data: 'data-engineer',
+      frontend: 'frontend-architect',
+    });
+  });
+
+  it('lets each member consult exactly the members its file names, all of them crew members', async () => {
+    const result = await loadAgents(REPO_AGENTS_DIR);
+    const registry = createAgentRegistry(result.agents);
+    const consults = Object.fromEntries(
+      result.agents.map((agent) => [agent.name, consultTargetsOf(agent, registry).map((target) => target.name).sort()]),
+    );
+    expect(consults).toEqual({
+      'backend-architect': ['data-engineer', 'frontend-architect', 'security-engineer', 'sre-platform-engineer'],
+      // The lead may ask anyone (`tools: Agent`), never itself.
+      'engineering-lead': members.filter((name) => name !== 'engineering-lead').sort(),
+      'security-engineer': ['backend-architect', 'sre-platform-engineer'],
+      'sre-platform-engineer': ['data-engineer', 'security-engineer'],
+      'data-engineer': ['backend-architect'],
+      'frontend-architect': ['backend-architect', 'security-engineer'],
+    });
+    // Every name written in an `Agent(...)` list resolves: none is silently left out.
+    for (const agent of result.agents) {
+      const written = agent.tools.flatMap((tool) => /^Agent\((.*)\)$/.exec(tool)?.[1]?.split(',') ?? []).map((name) => name.trim());
+      for (const name of written) expect(registry.find(name), `${agent.name} → ${name}`).toBeDefined();
+    }
+  });
+
+  it('gives the web tools only to the security engineer, who looks up advisories and CVEs', async () => {
+    const result = await loadAgents(REPO_AGENTS_DIR);
+    const withWeb = result.agents.filter((agent) => agent.tools.some((tool) => /^Web(Search|Fetch)$/.test(tool)));
+    expect(withWeb.map((agent) => agent.name)).toEqual(['security-engineer']);
+    expect(withWeb[0]?.prompt).toMatch(/CVE/);
+  });
+
+  it('gives the lead the job of triage, consulting and saying what came from whom', async () => {
+    const result = await loadAgents(REPO_AGENTS_DIR);
+    const lead = result.agents.find((agent) => agent.name === 'engineering-lead');
+    expect(lead?.tools).toEqual(['Agent']);
+    for (const phrase of ['Triage first', 'Consult deliberately', 'Synthesise', 'what you took from whom']) {
+      expect(lead?.prompt, phrase).toContain(phrase);
+    }
   });
 });
