@@ -3,7 +3,7 @@ import { ModelCallError } from '../../core/errors.js';
 import type { ModelClient, ModelEvent, ModelRequest } from '../../core/model/ports.js';
 import { MessageStreamReader } from './read-message-stream.js';
 import { toMessagesBody } from './to-messages-body.js';
-import { readApiHost } from './read-connection-failure.js';
+import { readApiHost } from '../network/read-connection-failure.js';
 import { toModelCallError } from './to-model-call-error.js';
 
 export { toMessagesBody } from './to-messages-body.js';

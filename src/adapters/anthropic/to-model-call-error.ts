@@ -1,6 +1,6 @@
 import { APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import { ModelCallError } from '../../core/errors.js';
-import { readConnectionFailure } from './read-connection-failure.js';
+import { readConnectionFailure } from '../network/read-connection-failure.js';
 
 function readErrorType(error: APIError): string | undefined {
   if (error.type) return error.type;

@@ -12,7 +12,7 @@ const refusedCodes = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EA
 const timeoutCodes = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
 const resetCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 // OpenSSL and Node's certificate checks: a wrong scheme, an untrusted, expired or mismatched certificate.
-const tlsCodePattern = /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/;
+const tlsCodePattern = /^(EPROTO$|ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/;
 
 /** The error codes along an error's `cause` chain (fetch wraps the socket's error in `TypeError: fetch failed`). */
 function collectCodes(error: unknown): string[] {
@@ -47,9 +47,22 @@ export function readConnectionFailure(error: unknown): ConnectionFailure {
   return { reason: 'network', ...(codes[0] ? { systemCode: codes[0] } : {}) };
 }
 
-/** The host (and port, when not the scheme's default) a base URL points at; Anthropic's own host without one. */
-export function readApiHost(baseUrl: string | undefined): string {
-  if (!baseUrl) return 'api.anthropic.com';
+/** Plain words for a reason, for logs ("refused (ECONNREFUSED)"). */
+export function describeConnectionFailure(failure: ConnectionFailure): string {
+  const words: Record<ConnectionFailureReason, string> = {
+    dns: 'the host name does not resolve (DNS)',
+    refused: 'the connection was refused',
+    tls: 'the TLS handshake failed (certificate, or not an HTTPS server)',
+    timeout: 'connecting timed out',
+    reset: 'the connection was reset',
+    network: 'a network error',
+  };
+  return `${words[failure.reason]}${failure.systemCode ? ` [${failure.systemCode}]` : ''}`;
+}
+
+/** The host (and port, when not the scheme's default) a base URL points at; `fallback` without one. */
+export function readApiHost(baseUrl: string | undefined, fallback = 'api.anthropic.com'): string {
+  if (!baseUrl) return fallback;
   try {
     return new URL(baseUrl).host;
   } catch {
