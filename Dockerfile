@@ -1,6 +1,8 @@
 # crew – container image.
 #   docker build -t crew .
-#   docker run --env-file .env -p 3000:3000 crew
+#   docker run --env-file .env -p 3000:3000 -v "$PWD/agents:/app/agents:ro" crew
+# The image carries the repository's agents/ as a default; mount your own folder over
+# /app/agents (read at start: restart the container after changing it).
 # Or use docker-compose.yml, which adds Redis.
 
 # ---- build: all dependencies, compile TypeScript to dist/ ----

@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { probeModelApi } from './adapters/anthropic/probe-model-api.js';
 import { createHttpServer } from './adapters/http/create-http-server.js';
+import { readApiHost } from './adapters/network/read-connection-failure.js';
 import { startMetricsServer } from './adapters/http/start-metrics-server.js';
 import { createCrewMetrics, type CrewMetrics } from './adapters/metrics/create-crew-metrics.js';
 import { createSlackRequestObserver } from './adapters/metrics/create-slack-request-observer.js';
@@ -65,6 +67,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
   const slackAuth = createSlackAuthCheck({
     authTest: () => slack.client.auth.test(),
     botToken: config.slack.botToken,
+    apiHost: readApiHost(config.slack.apiUrl, 'slack.com'),
     clock,
     logger: logger.child({ component: 'slack-auth' }),
     onSlackError: metrics.countSlackError,
@@ -181,8 +184,10 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
   const port = (server.address() as AddressInfo).port;
   const metricsServer = await startMetricsServer({ port: config.metrics.port, endpoint: { render: metrics.render, token: config.metrics.token }, logger });
   if (slack.socketReceiver) await slack.app.start();
-  // Learn the bot's identity now (and log a bad token at start); failures are retried later.
-  void slackAuth.check();
+  // Learn the bot's identity now; when Slack or the model API cannot be reached, the log says
+  // which host and why, once, and the probes retry with backoff.
+  const slackProbe = slackAuth.probeAtStart();
+  const modelProbe = probeModelApi({ apiKey: config.anthropic.apiKey, baseUrl: config.anthropic.baseUrl, logger: logger.child({ component: 'model-api' }) });
   backend.queue.start(runner);
   logger.info({ port, mode: config.slack.mode, store: config.redisUrl ? 'redis' : 'memory' }, 'crew is up');
   // Say at once why the crew is not ready when Redis is down at start; the connection keeps retrying.
@@ -205,6 +210,8 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
 
   async function shutDown(deadlineMs: number): Promise<void> {
       draining = true;
+      slackProbe.stop();
+      modelProbe.stop();
       logger.info({ deadlineMs }, 'shutting down: finishing answers in flight');
       if (slack.socketReceiver) await slack.app.stop().catch((error: unknown) => logger.warn({ err: error }, 'socket mode stop failed'));
       await backend.queue.stop(deadlineMs);

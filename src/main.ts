@@ -1,10 +1,14 @@
 import { createLogger } from './adapters/logging/create-logger.js';
 import { checkSetup } from './cli/check-setup.js';
 import { loadConfig } from './config/load-config.js';
+import { loadEnvFile } from './config/load-env-file.js';
 import { ConfigError } from './core/errors.js';
 
 /** Entry point: validate config, start the crew, stop gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
+  // `.env` in the working directory, when present; the real environment wins (README → Quick start).
+  const envFile = '.env';
+  const fromFile = loadEnvFile(envFile);
   if (process.argv.includes('--check')) {
     process.exit(await checkSetup(process.env, { out: process.stdout, err: process.stderr }));
   }
@@ -19,6 +23,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.log.level, format: config.log.format });
+  if (fromFile.length > 0) logger.info({ file: envFile, variables: fromFile }, 'read settings from the env file');
   // Log and keep serving: one stray promise must not take every conversation down.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   // Loaded here, not at the top: `--check` must not even load the Slack, model and Redis clients.

@@ -167,6 +167,10 @@ describe('docker-compose.yml', () => {
     expect(url.port === '' || url.port === '6379').toBe(true);
   });
 
+  it('mounts ./agents read-only over the image’s baked-in agents (issue 14: agents as a volume)', () => {
+    expect(service(compose, 'crew').volumes).toContain('./agents:/app/agents:ro');
+  });
+
   it('publishes the port the bot listens on', () => {
     const crew = service(compose, 'crew');
     const port = environmentOf(crew).PORT ?? '3000';

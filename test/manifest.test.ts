@@ -18,6 +18,7 @@ import { parseDocument } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const manifestPath = new URL('../manifest.yml', import.meta.url);
+const socketManifestPath = new URL('../manifest.socket.yml', import.meta.url);
 const schemaDirectory = new URL('./fixtures/manifest-schema/', import.meta.url);
 
 /** The single endpoint all Slack traffic goes to. */
@@ -98,10 +99,10 @@ function collectRefs(node: unknown, found: string[] = []): string[] {
   return found;
 }
 
-function loadManifest(): Manifest {
-  const document = parseDocument(readFileSync(manifestPath, 'utf8'), { uniqueKeys: true });
-  if (document.errors.length > 0) throw new Error(`manifest.yml: ${document.errors.map(String).join('; ')}`);
-  if (document.warnings.length > 0) throw new Error(`manifest.yml: ${document.warnings.map(String).join('; ')}`);
+function loadManifest(path: URL = manifestPath): Manifest {
+  const document = parseDocument(readFileSync(path, 'utf8'), { uniqueKeys: true });
+  if (document.errors.length > 0) throw new Error(`${path.pathname}: ${document.errors.map(String).join('; ')}`);
+  if (document.warnings.length > 0) throw new Error(`${path.pathname}: ${document.warnings.map(String).join('; ')}`);
   return document.toJS() as Manifest;
 }
 
@@ -344,3 +345,37 @@ describe('manifest.yml matches what the bot does', () => {
     expect(manifest.settings?.token_rotation_enabled).toBe(false);
   });
 });
+
+// Issue 14, point 3: a Socket Mode manifest ships beside the HTTP one.
+describe('manifest.socket.yml (Socket Mode)', () => {
+  let socketManifest: Manifest;
+  beforeAll(() => {
+    socketManifest = loadManifest(socketManifestPath);
+  });
+
+  it('is valid against the versioned schema and the root schema', () => {
+    const validate = validateVersion[majorVersionOf(socketManifest)];
+    const valid = validate(socketManifest);
+    expect(describeErrors(validate.errors)).toBe('');
+    expect(valid).toBe(true);
+    expect(validateRoot(socketManifest)).toBe(true);
+  });
+
+  it('enables Socket Mode and carries no request URL', () => {
+    expect(socketManifest.settings?.socket_mode_enabled).toBe(true);
+    expect(socketManifest.settings?.event_subscriptions?.request_url).toBeUndefined();
+    expect(socketManifest.settings?.interactivity).toEqual({ is_enabled: true });
+    expect((socketManifest.features?.slash_commands ?? []).map((command) => command.url)).toEqual([undefined]);
+  });
+
+  it('is the HTTP manifest with exactly the Socket Mode changes (same scopes, events, commands, views)', () => {
+    const asHttp = structuredClone(socketManifest);
+    asHttp.settings = { ...asHttp.settings, socket_mode_enabled: false };
+    const url = manifest.settings?.event_subscriptions?.request_url;
+    asHttp.settings.event_subscriptions = { ...asHttp.settings.event_subscriptions, request_url: url };
+    asHttp.settings.interactivity = { is_enabled: true, request_url: manifest.settings?.interactivity?.request_url };
+    for (const command of asHttp.features?.slash_commands ?? []) command.url = manifest.features?.slash_commands?.find((item) => item.command === command.command)?.url;
+    expect(asHttp).toEqual(manifest);
+  });
+});
+

@@ -41,16 +41,49 @@ export class StoreUnavailableError extends CrewError {
   }
 }
 
-/** Codes a model call can fail with; `retryable` says whether trying again may help. */
+/**
+ * Codes a model call can fail with; `retryable` says whether trying again may help. Each names
+ * what actually happened, so the words a person reads can be true:
+ * - `model_unreachable`: no connection was made (DNS, refused, TLS …; `details.host`, `details.reason`);
+ * - `model_no_response`: connected, but nothing of the answer arrived in time (`details.waitedMs`);
+ * - `model_stalled`: the answer had started and then went silent;
+ * - `model_connection_lost`: the answer had started and the connection broke;
+ * - `model_auth_failed` (401/403), `model_not_found` (404: model or base URL), `model_request_too_large`
+ *   (413, or a 400 saying the prompt is too long), `model_invalid_request` (any other 400);
+ * - `model_rate_limited` (429), `model_overloaded` (529), `model_server_error` (other 5xx).
+ */
 export type ModelErrorCode =
   | 'model_overloaded'
   | 'model_rate_limited'
   | 'model_server_error'
+  | 'model_unreachable'
+  | 'model_no_response'
   | 'model_connection_lost'
   | 'model_stalled'
   | 'model_auth_failed'
+  | 'model_not_found'
+  | 'model_request_too_large'
   | 'model_invalid_request'
   | 'model_aborted';
+
+/** Why no connection to the model API was made (`model_unreachable`). */
+export type ConnectionFailureReason = 'dns' | 'refused' | 'tls' | 'timeout' | 'reset' | 'network';
+
+/** Structured context of a model failure (for logs and for the words a person reads; never secrets). */
+export interface ModelCallErrorDetails {
+  status?: number;
+  requestId?: string;
+  retryAfterMs?: number;
+  /** The model API's host (`api.anthropic.com`, or `ANTHROPIC_BASE_URL`'s host:port). */
+  host?: string;
+  /** Why the connection failed (`model_unreachable`), with the system's own code (`ECONNREFUSED` …). */
+  reason?: ConnectionFailureReason;
+  systemCode?: string;
+  /** The model id the request asked for (`model_not_found`). */
+  model?: string;
+  /** How long the asker waited in total before the crew gave up (`model_no_response`). */
+  waitedMs?: number;
+}
 
 /** A call to the model failed. */
 export class ModelCallError extends CrewError {
@@ -59,10 +92,10 @@ export class ModelCallError extends CrewError {
     code: ModelErrorCode,
     message: string,
     readonly retryable: boolean,
-    details: { status?: number; requestId?: string; retryAfterMs?: number } = {},
+    details: ModelCallErrorDetails = {},
     options?: { cause?: unknown },
   ) {
-    super(code, message, details, options);
+    super(code, message, { ...details }, options);
   }
   get requestId(): string | undefined {
     return this.details.requestId as string | undefined;

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -222,6 +224,7 @@ describe('crew ask', { timeout: 40_000 }, () => {
     expect(result.code).toBe(1);
     expect(result.out.trim()).toBe('');
     expect(result.err).toMatch(/API key|authenticat/i);
+    expect(result.err).toContain('… Backend Architect is thinking…');
   });
 
   it('exits 2 with a did-you-mean for an unknown agent, before calling the model', async () => {
@@ -306,5 +309,97 @@ describe('crew jobs', { timeout: 40_000 }, () => {
     expect(result.code).toBe(1);
     expect(result.err).toContain('✘ Redis at');
     expect(result.err).not.toContain('hunter2');
+  });
+});
+
+/** A port on loopback where nothing listens (listened on once, then closed). */
+async function findClosedPort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function listenOnLoopback(server: Server | ReturnType<typeof createTcpServer>): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+// Issue 14, point 4: `crew ask` names what actually happened, against real loopback servers.
+describe('crew ask diagnoses a model API that fails', { timeout: 40_000 }, () => {
+  const quick = { ANTHROPIC_API_KEY: 'sk-ant-cli-test', MODEL_STALL_TIMEOUT_MS: '500', MODEL_RETRY_BUDGET_MS: '1500' };
+
+  it('a refused connection: could not connect, with the host and "refused", not a dropped answer; exit 1', async () => {
+    const port = await findClosedPort();
+    const result = await crew(['ask', 'architect', 'hello?'], { ...quick, ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` });
+    expect(result.code).toBe(1);
+    expect(result.stdout.trim()).toBe('');
+    expect(result.stderr).toContain('… Backend Architect is thinking…');
+    expect(result.stderr).toContain(`I could not connect to Claude’s API at 127.0.0.1:${port}: the connection was refused`);
+    expect(result.stderr).not.toContain('dropped before the answer');
+  });
+
+  it('a host name that does not resolve: could not connect, DNS, tried once', async () => {
+    const result = await crewInProcess(['ask', 'architect', 'hello?'], { ...quick, ANTHROPIC_BASE_URL: 'http://crew-test-host.invalid' });
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('I could not connect to Claude’s API at crew-test-host.invalid: the host name does not resolve (DNS)');
+    expect(result.err).not.toContain('retrying');
+  });
+
+  it('https to a server that speaks plain HTTP: could not connect, TLS', async () => {
+    const server = createHttpServer((_request, response) => response.end('plain'));
+    const port = await listenOnLoopback(server);
+    try {
+      const result = await crewInProcess(['ask', 'architect', 'hello?'], { ...quick, ANTHROPIC_BASE_URL: `https://127.0.0.1:${port}` });
+      expect(result.code).toBe(1);
+      expect(result.err).toContain(`I could not connect to Claude’s API at 127.0.0.1:${port}: the TLS handshake failed`);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a server that accepts and never sends a byte: no first token, bounded by the retry budget, not "cut off mid-answer"', async () => {
+    const sockets: Socket[] = [];
+    const server = createTcpServer((socket) => void sockets.push(socket));
+    const port = await listenOnLoopback(server);
+    try {
+      const result = await crew(['ask', 'architect', 'hello?'], { ...quick, ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/Claude’s API accepted the connection but did not start answering within \d+ s/);
+      expect(result.stderr).toContain('no answer from Claude yet, retrying');
+      expect(result.stderr).not.toContain('mid-answer');
+      expect(sockets.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    }
+  });
+
+  it('a 404: an unknown model or a wrong base URL, naming the model, not "too long"; tried once', async () => {
+    const anthropic = await startFakeAnthropicApi();
+    try {
+      anthropic.enqueueReply({ fault: { status: 404 } });
+      const result = await crewInProcess(['ask', 'architect', 'hello?'], { ...quick, ANTHROPIC_BASE_URL: anthropic.url });
+      expect(result.code).toBe(1);
+      expect(result.err).toContain('answered “not found”: the model `claude-sonnet-5-5` does not exist for this key, or ANTHROPIC_BASE_URL points to the wrong place');
+      expect(result.err).not.toMatch(/too long/);
+      expect(anthropic.requests).toHaveLength(1);
+    } finally {
+      await anthropic.close();
+    }
+  });
+
+  it('a 401: the key was rejected, tried once', async () => {
+    const anthropic = await startFakeAnthropicApi();
+    try {
+      anthropic.enqueueReply({ fault: { status: 401 } });
+      const result = await crew(['ask', 'architect', 'hello?'], { ...quick, ANTHROPIC_BASE_URL: anthropic.url });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('Backend Architect: ⚠️ I could not reach Claude: the crew’s API key was rejected');
+      expect(anthropic.requests).toHaveLength(1);
+    } finally {
+      await anthropic.close();
+    }
   });
 });

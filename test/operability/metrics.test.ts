@@ -99,7 +99,7 @@ describe('GET /metrics', () => {
     await askAndWait('a question the model rejects');
     const after = await scrapeUntil(harness.crew.port, turnsCounted(before.value('crew_turns_total') + 1));
     expect(after.value('crew_turns_total', { agent, outcome: 'failed' }) - before.value('crew_turns_total', { agent, outcome: 'failed' })).toBe(1);
-    expect(after.value('crew_model_errors_total', { type: 'invalid_request' }) - before.value('crew_model_errors_total', { type: 'invalid_request' })).toBe(1);
+    expect(after.value('crew_model_errors_total', { type: 'request_too_large' }) - before.value('crew_model_errors_total', { type: 'request_too_large' })).toBe(1);
   });
 
   it('shows turns in flight and queued while a turn runs and a follow-up waits, and both back at 0 after', async () => {

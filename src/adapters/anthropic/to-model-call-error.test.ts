@@ -1,4 +1,4 @@
-import { APIConnectionError, APIError, APIUserAbortError, InternalServerError, RateLimitError } from '@anthropic-ai/sdk';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, InternalServerError, RateLimitError } from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
 import { readRetryAfterMs, toModelCallError } from './to-model-call-error.js';
 
@@ -43,8 +43,8 @@ describe('toModelCallError', () => {
 
   it('maps an SSE error event (no status) by its type, and a connection error to connection lost', () => {
     const midStream = new APIError(undefined, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, undefined, new Headers());
-    expect(toModelCallError(midStream, false, 'req_known')).toMatchObject({ code: 'model_overloaded', requestId: 'req_known' });
-    expect(toModelCallError(new APIConnectionError({ message: 'reset' }), false, 'req_2')).toMatchObject({
+    expect(toModelCallError(midStream, false, { knownRequestId: 'req_known' })).toMatchObject({ code: 'model_overloaded', requestId: 'req_known' });
+    expect(toModelCallError(new APIConnectionError({ message: 'reset' }), false, { knownRequestId: 'req_2', started: true })).toMatchObject({
       code: 'model_connection_lost',
       retryable: true,
       requestId: 'req_2',
@@ -54,5 +54,47 @@ describe('toModelCallError', () => {
   it('treats aborts as aborts', () => {
     expect(toModelCallError(new APIUserAbortError(), false)).toMatchObject({ code: 'model_aborted', retryable: false });
     expect(toModelCallError(new Error('whatever'), true)).toMatchObject({ code: 'model_aborted' });
+  });
+
+  it('maps 404 to an unknown model or wrong base URL, naming the model; 413 and an over-long 400 to too long; 403 to the key', () => {
+    expect(toModelCallError(apiError(404, 'not_found_error'), false, { model: 'claude-fable-9', host: 'proxy.local' })).toMatchObject({
+      code: 'model_not_found',
+      retryable: false,
+      details: { status: 404, model: 'claude-fable-9', host: 'proxy.local' },
+    });
+    expect(toModelCallError(apiError(413, 'request_too_large'), false)).toMatchObject({ code: 'model_request_too_large', retryable: false });
+    const tooLong = APIError.generate(400, { type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 212000 tokens > 200000 maximum' } }, undefined, new Headers());
+    expect(toModelCallError(tooLong, false)).toMatchObject({ code: 'model_request_too_large' });
+    expect(toModelCallError(apiError(403, 'permission_error'), false)).toMatchObject({ code: 'model_auth_failed', details: { status: 403 } });
+  });
+});
+
+describe('toModelCallError before the answer started: could not connect, and why', () => {
+  const fetchFailure = (code: string) => new APIConnectionError({ cause: Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(code), { code }) }) });
+
+  it('names DNS, refused and TLS failures with the host; a wrong name or certificate is not retried, a refusal is', () => {
+    expect(toModelCallError(fetchFailure('ENOTFOUND'), false, { host: 'api.example.invalid' })).toMatchObject({
+      code: 'model_unreachable',
+      retryable: false,
+      details: { host: 'api.example.invalid', reason: 'dns', systemCode: 'ENOTFOUND' },
+    });
+    expect(toModelCallError(fetchFailure('ECONNREFUSED'), false, { host: '127.0.0.1:9' })).toMatchObject({
+      code: 'model_unreachable',
+      retryable: true,
+      details: { reason: 'refused', systemCode: 'ECONNREFUSED' },
+    });
+    expect(toModelCallError(fetchFailure('ERR_SSL_WRONG_VERSION_NUMBER'), false, { host: 'h' })).toMatchObject({ retryable: false, details: { reason: 'tls' } });
+    expect(toModelCallError(fetchFailure('DEPTH_ZERO_SELF_SIGNED_CERT'), false, { host: 'h' })).toMatchObject({ details: { reason: 'tls' } });
+  });
+
+  it('reads a failed IPv4-and-IPv6 attempt (AggregateError) and a header timeout', () => {
+    const both = new APIConnectionError({ cause: new AggregateError([Object.assign(new Error('v6'), { code: 'ECONNREFUSED' })], 'connect failed') });
+    expect(toModelCallError(both, false, { host: 'h' })).toMatchObject({ code: 'model_unreachable', details: { reason: 'refused' } });
+    expect(toModelCallError(new APIConnectionTimeoutError(), false, { host: 'h' })).toMatchObject({ code: 'model_no_response', retryable: true });
+  });
+
+  it('calls a break after the response began a lost connection, not a failure to connect', () => {
+    expect(toModelCallError(fetchFailure('ECONNRESET'), false, { started: true })).toMatchObject({ code: 'model_connection_lost', retryable: true });
+    expect(toModelCallError(fetchFailure('ECONNRESET'), false, { started: false })).toMatchObject({ code: 'model_unreachable', details: { reason: 'reset' } });
   });
 });

@@ -1,4 +1,6 @@
 import type { Clock, Logger } from '../../core/shared/ports.js';
+import { describeConnectionFailure, readConnectionFailure } from '../network/read-connection-failure.js';
+import { retryWithBackoff, type RetryLoop } from '../network/retry-with-backoff.js';
 import { readSlackError } from './read-slack-error.js';
 
 /** The bot's identity as `auth.test` reports it. */
@@ -23,6 +25,8 @@ export interface SlackAuthCheckOptions {
   /** Calls Slack's `auth.test` with the bot token (e.g. `() => client.auth.test()`). */
   authTest: () => Promise<{ user_id?: string; bot_id?: string; team_id?: string; user?: string }>;
   botToken: string;
+  /** Slack's Web API host as configured (`slack.com`, or `SLACK_API_URL`'s host), named when it cannot be reached. */
+  apiHost?: string;
   clock: Clock;
   logger: Logger;
   /** How long a successful `auth.test` is trusted before readiness asks again. Default 60 s. */
@@ -47,6 +51,12 @@ export interface SlackAuthCheck {
   authorize(): Promise<SlackAuthorization>;
   /** The bot's identity once `auth.test` answered (undefined before). */
   identity(): SlackBotIdentity | undefined;
+  /**
+   * At start: `auth.test` now, and while Slack cannot be reached, again with backoff (1 s, 2 s …
+   * up to 5 minutes) until it answers. The failure is logged once (host and why), the recovery
+   * once. A bad token ends the loop: only a new token fixes it (readiness keeps saying so).
+   */
+  probeAtStart(backoff?: { initialDelayMs?: number; maxDelayMs?: number }): RetryLoop;
 }
 
 /** Slack codes that mean the token itself is bad: only a new token fixes them. */
@@ -59,10 +69,19 @@ class NotABotTokenError extends Error {
   }
 }
 
-function describeFailure(error: unknown): string {
+/** The WebClient's transport failure (no answer from Slack at all): its `original` holds fetch's error. */
+function isRequestError(error: unknown): error is { code: string; original?: unknown } {
+  return (error as { code?: unknown })?.code === 'slack_webapi_request_error';
+}
+
+function describeFailure(error: unknown, host: string): string {
   const { code } = readSlackError(error);
   if (tokenCodes.has(code)) {
     return `Slack auth.test failed: ${code} (the bot token is wrong or was revoked: check SLACK_BOT_TOKEN, or reinstall the app)`;
+  }
+  if (isRequestError(error)) {
+    const failure = readConnectionFailure(error.original ?? error);
+    return `Slack auth.test failed: cannot reach ${host}: ${describeConnectionFailure(failure)} (check the network, a proxy, or SLACK_API_URL)`;
   }
   return `Slack auth.test failed: ${code} (Slack's Web API is unreachable or failing; see https://slack-status.com)`;
 }
@@ -76,6 +95,7 @@ export function createSlackAuthCheck(options: SlackAuthCheckOptions): SlackAuthC
   const okMaxAgeMs = options.okMaxAgeMs ?? 60_000;
   const failedMaxAgeMs = options.failedMaxAgeMs ?? 5_000;
   const readinessTimeoutMs = options.readinessTimeoutMs ?? 3_000;
+  const apiHost = options.apiHost ?? 'slack.com';
   let identity: SlackBotIdentity | undefined;
   let latest: { status: SlackAuthStatus; at: number } | undefined;
   let inFlight: Promise<SlackBotIdentity> | undefined;
@@ -91,11 +111,14 @@ export function createSlackAuthCheck(options: SlackAuthCheckOptions): SlackAuthC
         latest = { status: { ok: true }, at: options.clock.now() };
         return identity;
       } catch (error) {
-        const reason = error instanceof NotABotTokenError ? error.message : describeFailure(error);
+        const reason = error instanceof NotABotTokenError ? error.message : describeFailure(error, apiHost);
         const { code } = readSlackError(error);
         options.onSlackError?.('auth.test', error instanceof NotABotTokenError ? 'not_a_bot_token' : code);
         // Log the change to failing, not every probe while it lasts.
-        if (!latest || latest.status.ok) options.logger.error({ code }, reason);
+        if (!latest || latest.status.ok) {
+          const network = isRequestError(error) ? readConnectionFailure(error.original ?? error) : undefined;
+          options.logger.error({ code, ...(network ? { host: apiHost, reason: network.reason, systemCode: network.systemCode } : {}) }, reason);
+        }
         latest = { status: { ok: false, reason }, at: options.clock.now() };
         throw error;
       } finally {
@@ -131,5 +154,15 @@ export function createSlackAuthCheck(options: SlackAuthCheckOptions): SlackAuthC
       return { ...known, botToken: options.botToken };
     },
     identity: () => identity,
+    probeAtStart(backoff = {}) {
+      return retryWithBackoff({
+        ...backoff,
+        attempt: () =>
+          runAuthTest().then(
+            () => true,
+            (error: unknown) => error instanceof NotABotTokenError || tokenCodes.has(readSlackError(error).code),
+          ),
+      });
+    },
   };
 }

@@ -8,16 +8,21 @@ export interface TerminalReplySinkOptions {
   err: NodeJS.WritableStream;
 }
 
-/** Shows answers in a terminal: text streams to `out` as it arrives; status, progress and notices go to `err`. */
+/**
+ * Shows answers in a terminal: text streams to `out` as it arrives; status, progress and notices
+ * go to `err`. Status lines name the agent ("… Backend Architect is thinking…"), as Slack shows
+ * the agent's name beside its status.
+ */
 export function createTerminalReplySink(options: TerminalReplySinkOptions): ReplySink {
   return {
-    open(): Reply {
+    open(target): Reply {
       let started = false;
+      const agentName = target.agent.displayName || target.agent.name;
       return {
         messageTs: [],
         stopped: new AbortController().signal,
         status(text) {
-          if (!started) options.err.write(`… ${text}\n`);
+          if (!started) options.err.write(`… ${agentName} ${text}\n`);
         },
         text(delta) {
           started = true;
@@ -31,7 +36,7 @@ export function createTerminalReplySink(options: TerminalReplySinkOptions): Repl
           if (ending.notice) options.err.write(`${ending.notice}\n`);
         },
         async fail(notice) {
-          options.err.write(`\n${notice}\n`);
+          options.err.write(`\n${agentName}: ${notice}\n`);
         },
       };
     },

@@ -119,11 +119,14 @@ async function run(
   const events: TurnEvent[] = [];
   const stream = streamAnswer(
     options(model, {
-      onAttempt: (attempt) => attempts.push(attempt),
       onFirstToken: () => {
         firstTokens += 1;
       },
       ...overrides,
+      onAttempt: (attempt) => {
+        attempts.push(attempt);
+        overrides.onAttempt?.(attempt);
+      },
     }),
   );
   for await (const event of stream) {
@@ -261,10 +264,17 @@ describe('streamAnswer', () => {
   });
 
   it('stops retrying when the retry budget would be exceeded', async () => {
-    // Waits of 5 ms: 5 + 5 fit in 12 ms, a third wait would not.
+    // Waits of 5 ms on a clock that moves only by the waits: 5 + 5 fit in 12 ms, a third wait would not.
+    let virtualNow = 0;
     const model = fakeModel(failWith('model_rate_limited', true, 5));
-    const { events, outcome, attempts } = await run(model, { maxAttempts: 10, retryBudgetMs: 12 });
-
+    const { events, outcome, attempts } = await run(model, {
+      maxAttempts: 10,
+      retryBudgetMs: 12,
+      now: () => virtualNow,
+      onAttempt: (attempt) => {
+        virtualNow = (attempt - 1) * 5;
+      },
+    });
     expect(attempts).toEqual([1, 2, 3]);
     expect(retryStatuses(events)).toHaveLength(2);
     expect(turnError(events).error.code).toBe('model_rate_limited');
@@ -363,14 +373,31 @@ describe('streamAnswer', () => {
     expect(outcome.error?.code).toBe('model_stalled');
   });
 
-  it('fails a stream that stalls before any text when no retry budget is left', async () => {
+  it('gives up on a model that never starts answering once the retry budget is spent, stalls included', async () => {
     const model = fakeModel(async function* () {
       await new Promise(() => {});
     });
-    const { events, outcome } = await run(model, { stallTimeoutMs: 30, retryBudgetMs: 0 });
-    expect(turnError(events).error.code).toBe('model_stalled');
-    expect(model.signals[0]?.aborted).toBe(true);
+    // Each silent attempt would wait 1 s; the 120 ms budget bounds the whole wait instead.
+    const started = Date.now();
+    const { events, outcome, attempts } = await run(model, { stallTimeoutMs: 1_000, retryBudgetMs: 120, maxAttempts: 4 });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const error = turnError(events).error;
+    expect(error.code).toBe('model_no_response');
+    expect(error.details.waitedMs).toBeGreaterThanOrEqual(100);
+    expect(turnError(events).notice).toContain('did not start answering');
+    expect(attempts.length).toBeGreaterThanOrEqual(1);
+    expect(model.signals.every((signal) => signal.aborted)).toBe(true);
     expect(outcome.status).toBe('failed');
+  });
+
+  it('says why it retries: could not connect, no answer yet, busy', async () => {
+    const model = fakeModel(failWith('model_unreachable', true, 1), failWith('model_no_response', true, 1), failWith('model_overloaded', true, 1), answer('ok'));
+    const { events } = await run(model, { retryBudgetMs: 10_000 });
+    expect(retryStatuses(events)).toEqual([
+      expect.stringContaining('could not connect to Claude, retrying'),
+      expect.stringContaining('no answer from Claude yet, retrying'),
+      expect.stringContaining('Claude is busy, retrying'),
+    ]);
   });
 
   it('stops when the outer signal aborts mid-answer', async () => {

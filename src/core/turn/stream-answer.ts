@@ -17,8 +17,14 @@ export interface StreamAnswerOptions {
   logger: Logger;
   /** Abort when no event arrives for this long. */
   stallTimeoutMs: number;
-  /** Most total time spent waiting between retries of a busy model. */
+  /**
+   * The longest the asker waits before the answer starts, all attempts, retry waits and silent
+   * first-token waits included: retries stop, and a wait for the first event is cut short, once
+   * it is spent. Once the answer has started, only the stall timeout applies.
+   */
   retryBudgetMs: number;
+  /** Epoch ms (tests); default `Date.now`. */
+  now?: () => number;
   /** Most attempts before giving up (first try included). */
   maxAttempts?: number;
   /** Status text shown until the first token. */
@@ -50,24 +56,47 @@ function backoffMs(attempt: number, error: ModelCallError): number {
   return base / 2 + Math.random() * (base / 2);
 }
 
+/** What the thread status says went wrong before a retry. */
+function describeRetryCause(code: string): string {
+  switch (code) {
+    case 'model_unreachable':
+      return 'could not connect to Claude';
+    case 'model_no_response':
+      return 'no answer from Claude yet';
+    case 'model_connection_lost':
+    case 'model_stalled':
+      return 'lost the connection to Claude';
+    default:
+      return 'Claude is busy';
+  }
+}
+
 /** The thread status while waiting to try the model again. */
 function formatRetryStatus(code: string, delayMs: number, nextAttempt: number, maxAttempts: number): string {
-  const why = code === 'model_connection_lost' || code === 'model_stalled' ? 'lost the connection to Claude' : 'Claude is busy';
+  const why = describeRetryCause(code);
   return `is waiting: ${why}, retrying in ${Math.max(1, Math.ceil(delayMs / 1000))} s (try ${nextAttempt} of ${maxAttempts})…`;
 }
 
-/** Pulls the next event, failing with `model_stalled` when none arrives in time. */
+/**
+ * Pulls the next event, failing when none arrives within `timeoutMs`: `model_stalled` once the
+ * answer has started, `model_no_response` while nothing of it has arrived yet.
+ */
 async function nextWithWatchdog(
   iterator: AsyncIterator<ModelEvent>,
-  stallTimeoutMs: number,
+  timeoutMs: number,
+  answerStarted: boolean,
   abortModel: () => void,
 ): Promise<IteratorResult<ModelEvent>> {
   let timer: NodeJS.Timeout | undefined;
   const stalled = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       abortModel();
-      reject(new ModelCallError('model_stalled', `No model output for ${stallTimeoutMs} ms`, true));
-    }, stallTimeoutMs);
+      reject(
+        answerStarted
+          ? new ModelCallError('model_stalled', `No model output for ${timeoutMs} ms`, true)
+          : new ModelCallError('model_no_response', `No first model output within ${timeoutMs} ms`, true),
+      );
+    }, Math.max(0, timeoutMs));
   });
   try {
     return await Promise.race([iterator.next(), stalled]);
@@ -78,6 +107,12 @@ async function nextWithWatchdog(
 
 /** Most continuations of one answer after `pause_turn` (a long server-tool run) or answered tool calls. */
 const MAX_CONTINUATIONS = 5;
+
+/** A `model_no_response` error carries how long the asker waited in all (its words name it). */
+function withWaitedMs(error: CrewError, waitedMs: number): CrewError {
+  if (!(error instanceof ModelCallError) || error.code !== 'model_no_response') return error;
+  return new ModelCallError(error.code, error.message, error.retryable, { ...error.details, waitedMs }, { cause: error.cause });
+}
 
 function addUsage(total: ModelUsage, more: ModelUsage): ModelUsage {
   return {
@@ -101,7 +136,8 @@ function clientToolCalls(content: readonly ContentBlock[]): ToolCall[] {
  */
 export async function* streamAnswer(options: StreamAnswerOptions): AsyncGenerator<TurnEvent> {
   const maxAttempts = options.maxAttempts ?? 4;
-  let waitedMs = 0;
+  const now = options.now ?? Date.now;
+  const startedAt = now();
   let shownText = '';
   let usage = emptyUsage;
   let content: ContentBlock[] = [];
@@ -116,10 +152,15 @@ export async function* streamAnswer(options: StreamAnswerOptions): AsyncGenerato
     options.signal.addEventListener('abort', abortAttempt, { once: true });
     if (options.signal.aborted) abortAttempt(); // stopped before this attempt began
     let failure: CrewError | undefined;
+    let attemptStarted = false;
     try {
       const iterator = options.model.stream(request, attemptController.signal)[Symbol.asyncIterator]();
       for (;;) {
-        const next = await nextWithWatchdog(iterator, options.stallTimeoutMs, abortAttempt);
+        const answerStarted = attemptStarted || shownText !== '' || content.length > 0;
+        // Before the answer starts, the asker's whole wait is bounded by the retry budget.
+        const timeoutMs = answerStarted ? options.stallTimeoutMs : Math.min(options.stallTimeoutMs, startedAt + options.retryBudgetMs - now());
+        const next = await nextWithWatchdog(iterator, timeoutMs, answerStarted, abortAttempt);
+        attemptStarted = true;
         if (next.done) throw new ModelCallError('model_connection_lost', 'Model stream ended without message end', true);
         const event = next.value;
         if (event.type === 'error') throw event.error;
@@ -167,15 +208,14 @@ export async function* streamAnswer(options: StreamAnswerOptions): AsyncGenerato
       attempt = 0; // a continuation is a new request with a fresh retry count
       continue;
     }
-    const error = failure;
+    const error = withWaitedMs(failure, now() - startedAt);
     options.onError?.(error);
     const canRetry =
       error instanceof ModelCallError && error.retryable && shownText === '' && content.length === 0 && !options.signal.aborted && attempt < maxAttempts;
     if (canRetry) {
       const delay = backoffMs(attempt, error);
       // A wait that would overrun the budget (e.g. a long retry-after) ends the retries now.
-      if (waitedMs + delay <= options.retryBudgetMs) {
-        waitedMs += delay;
+      if (now() - startedAt + delay < options.retryBudgetMs) {
         options.logger.warn(
           { code: error.code, attempt, delayMs: Math.round(delay), requestId: error.details.requestId, status: error.details.status },
           'model busy, retrying',

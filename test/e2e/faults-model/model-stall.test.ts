@@ -46,7 +46,7 @@ describe('when the model stalls', () => {
     expect(message?.text).toBe('Second try worked.');
     expect(harness.anthropic.requests.map((request) => request.outcome)).toEqual(['stalled', 'completed']);
     expect(harness.slack.statusHistory('C111', event.event.ts).map((change) => change.status)).toContainEqual(
-      expect.stringContaining('lost the connection to Claude, retrying'),
+      expect.stringContaining('no answer from Claude yet, retrying'),
     );
   });
 });
