@@ -110,4 +110,21 @@ describe('consults between crew members', () => {
     expect(await metric(/crew_consults_total\{from="lead",to="intern",outcome="refused"\} (\d+)/)).toBe(1);
   });
 
+
+  it('a consulted member that tries to consult in turn is refused: one level deep', async () => {
+    harness.anthropic.enqueueReply({ blocks: [consultCall('Should we rotate keys monthly?')] });
+    // The consulted member, offered no tools, answers with a consult call anyway.
+    harness.anthropic.enqueueReply({ blocks: [{ type: 'tool_use', name: 'consult_crew_member', input: { member: 'lead', question: 'What do you think?' } }] });
+    harness.anthropic.enqueueReply({ text: 'Rotate quarterly; security did not weigh in.' });
+    const event = buildMentionEvent({ text: 'how often should we rotate keys?' });
+    await harness.postEvent(event);
+    const [answer] = await waitForFinishedReplies(harness.slack, 'C111', event.event.ts);
+    expect(answer?.text).toBe('Rotate quarterly; security did not weigh in.');
+    // No nested consult ran: the lead asked, security replied with a call, the lead answered.
+    expect(harness.anthropic.requests).toHaveLength(3);
+    expect(readToolResults(harness.anthropic.requests.at(-1)!)).toEqual([expect.objectContaining({ is_error: true })]);
+    expect(answer?.tasks).toEqual([expect.objectContaining({ title: 'Consulting Security Engineer', status: 'error', output: 'Security Engineer did not answer' })]);
+    expect(readToolResultText(readToolResults(harness.anthropic.requests.at(-1)!)[0]!)).toContain('consults are one level deep');
+    expect(await metric(/crew_consults_total\{from="lead",to="security-engineer",outcome="refused"\} (\d+)/)).toBe(1);
+  });
 });

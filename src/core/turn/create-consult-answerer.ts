@@ -89,11 +89,20 @@ export function createConsultAnswerer(options: ConsultAnswererOptions, from: Age
     };
     let text = '';
     let usage = noUsage;
+    let triedToConsult = false;
     try {
       for await (const event of options.model.stream(request, both)) {
         if (event.type === 'text-delta') text += event.text;
+        if (event.type === 'tool-call') triedToConsult = true;
         if (event.type === 'message-end') usage = addUsage(usage, event.usage);
         if (event.type === 'error') throw event.error;
+      }
+      if (text.trim() === '' && triedToConsult) {
+        // Consults are one level deep: the consulted member was offered no tools and may not call one.
+        options.observer?.consultFinished?.({ from: from.name, to: member.name, outcome: 'refused' });
+        options.logger.warn(logContext, 'consulted member tried to consult in turn; refused (one level deep)');
+        const content = `${member.displayName} tried to consult another member instead of answering; consults are one level deep.`;
+        return { toolUseId: call.id, content, isError: true, usage, output: `${member.displayName} did not answer` };
       }
       if (text.trim() === '') throw new Error('empty answer');
     } catch (error) {
