@@ -26,6 +26,7 @@ export const AGENT_FRONTMATTER_KEYS = [
   'suggested_prompts',
   'consults',
   'effort',
+  'crew',
 ] as const;
 
 /** Effort levels the Messages API accepts (`output_config.effort`): how hard the model thinks. */
@@ -45,6 +46,7 @@ const frontmatterObject = z.object({
     .transform((value, ctx) => normalizeList(value, 'suggested_prompts', ctx, { splitCommas: false })),
   consults: z.unknown().transform((value, ctx) => normalizeList(value, 'consults', ctx, { splitCommas: true })),
   effort: z.unknown().transform((value, ctx) => normalizeEffort(value, ctx)),
+  crew: z.unknown().transform((value, ctx) => normalizeOptionalText(value, 'crew', ctx)),
 });
 
 /**
@@ -63,6 +65,7 @@ export const agentSchema = z.preprocess(fillAbsentKeys, frontmatterObject).trans
   suggestedPrompts: fields.suggested_prompts,
   consults: fields.consults.map((name) => name.toLowerCase()),
   ...(fields.effort ? { effort: fields.effort } : {}),
+  ...(fields.crew ? { crew: fields.crew } : {}),
 }));
 
 /** The normalized fields `agentSchema` produces. */

@@ -23,6 +23,8 @@ export interface Agent {
   tools: string[];
   /** How hard the model thinks for this agent (`effort`: low … max); the model's default when absent. */
   effort?: import('./agent-schema.js').EffortLevel;
+  /** The crew (team) the member belongs to, for grouping (crew key `crew`, e.g. "Engineering Crew"). */
+  crew?: string;
   /** Crew members this one may consult (crew key `consults`; `any` for every member), lower-case. */
   consults: string[];
   /** Path of the file the agent was loaded from. */

@@ -19,4 +19,15 @@ describe('the crew list (/crew list, /crew help)', () => {
   it('names the bot as Slack knows it', () => {
     expect(formatCrewHelp(registry, '@crewbot')).toContain('`@crewbot <question>`');
   });
+
+  it('groups members by their crew, members without one last', () => {
+    const grouped = createAgentRegistry([
+      testAgent('backend-architect', [], { displayName: 'Backend Architect', crew: 'Engineering Crew' }),
+      testAgent('copywriter', [], { displayName: 'Copywriter' }),
+      testAgent('sre', [], { displayName: 'SRE', crew: 'Engineering Crew' }),
+    ]);
+    const list = formatAgentList(grouped);
+    expect(list.split('\n').filter((line) => line.startsWith('*'))).toEqual(['*Engineering Crew*', '*Other members*']);
+    expect(list.indexOf('SRE')).toBeLessThan(list.indexOf('Copywriter'));
+  });
 });

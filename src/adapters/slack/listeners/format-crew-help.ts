@@ -1,17 +1,28 @@
 import type { AgentRegistry } from '../../../core/agents/agent-registry.js';
+import type { Agent } from '../../../core/agents/agent.js';
 import { consultTargetsOf } from '../../../core/agents/consult-targets.js';
 
-/** The crew as a Slack list: name, aliases and what each agent is for. */
+/** One member: name, aliases, what it is for, and whom it consults. */
+function formatMember(agent: Agent, registry: AgentRegistry): string {
+  const aliases = agent.aliases.length > 0 ? ` (also \`${agent.aliases.join('`, `')}\`)` : '';
+  const consults = consultTargetsOf(agent, registry).map((member) => member.displayName);
+  const who = consults.length > 0 ? `\n   _consults ${consults.join(', ')}_` : '';
+  return `• *${agent.displayName}* — \`${agent.name}\`${aliases}\n   ${agent.description}${who}`;
+}
+
+/** The crew as a Slack list, grouped by each member's `crew` (members without one last). */
 export function formatAgentList(registry: AgentRegistry): string {
-  return registry
-    .list()
-    .map((agent) => {
-      const aliases = agent.aliases.length > 0 ? ` (also \`${agent.aliases.join('`, `')}\`)` : '';
-      const consults = consultTargetsOf(agent, registry).map((member) => member.displayName);
-      const who = consults.length > 0 ? `\n   _consults ${consults.join(', ')}_` : '';
-      return `• *${agent.displayName}* — \`${agent.name}\`${aliases}\n   ${agent.description}${who}`;
-    })
-    .join('\n');
+  const groups = new Map<string, Agent[]>();
+  for (const agent of registry.list()) {
+    const group = agent.crew ?? '';
+    groups.set(group, [...(groups.get(group) ?? []), agent]);
+  }
+  const named = [...groups].filter(([group]) => group !== '');
+  const ungrouped = groups.get('') ?? [];
+  if (named.length === 0) return ungrouped.map((agent) => formatMember(agent, registry)).join('\n');
+  const sections = named.map(([group, members]) => [`*${group}*`, ...members.map((agent) => formatMember(agent, registry))].join('\n'));
+  if (ungrouped.length > 0) sections.push(['*Other members*', ...ungrouped.map((agent) => formatMember(agent, registry))].join('\n'));
+  return sections.join('\n\n');
 }
 
 /** `/crew help`: how to reach the crew, and who is in it. */
