@@ -59,10 +59,13 @@ describe('web tools from the agent file', () => {
     const researched = anthropic.requests.at(-1)!;
     expect(readToolNames(researched)).toEqual(['web_search', 'web_fetch']);
     expect((researched.body as { tools: Array<{ type: string; max_uses: number }> }).tools.every((tool) => tool.max_uses === 5)).toBe(true);
+    // With tools on a 5-series model, the text written between tool calls is asked for (it comes back as thinking).
+    expect((researched.body as { thinking?: unknown }).thinking).toEqual({ type: 'adaptive', display: 'summarized' });
 
     anthropic.enqueueReply({ text: 'Design first.' });
     await ask(harness, 'how should we design retries?');
     expect(readToolNames(anthropic.requests.at(-1)!)).toEqual([]);
+    expect(anthropic.requests.at(-1)!.body).not.toHaveProperty('thinking');
   });
 
   it('continues a paused turn, shows the search as a task card with its sources, and stores the answer', async () => {

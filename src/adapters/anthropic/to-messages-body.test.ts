@@ -82,4 +82,9 @@ describe('toMessagesBody', () => {
     expect(toMessagesBody({ ...request([true]), effort: 'low' })).toMatchObject({ output_config: { effort: 'low' } });
     expect(toMessagesBody(request([true]))).not.toHaveProperty('output_config');
   });
+
+  it('asks for thinking text back (adaptive, summarized) when the turn wants it', () => {
+    expect(toMessagesBody({ ...request([true]), thinkingText: true })).toMatchObject({ thinking: { type: 'adaptive', display: 'summarized' } });
+    expect(toMessagesBody(request([true]))).not.toHaveProperty('thinking');
+  });
 });

@@ -80,5 +80,6 @@ export function toMessagesBody(request: ModelRequest, options: MessagesBodyOptio
   });
   const tools = request.tools && request.tools.length > 0 ? { tools: request.tools.map(toToolParam) } : {};
   const effort = request.effort ? { output_config: { effort: request.effort } } : {};
-  return { model: request.model, max_tokens: request.maxTokens, system, messages, ...tools, ...effort };
+  const thinking = request.thinkingText ? { thinking: { type: 'adaptive' as const, display: 'summarized' as const } } : {};
+  return { model: request.model, max_tokens: request.maxTokens, system, messages, ...tools, ...effort, ...thinking };
 }

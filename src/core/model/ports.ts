@@ -20,6 +20,12 @@ export interface ModelRequest {
   tools?: ModelTool[];
   /** How hard the model thinks (the API's `output_config.effort`); the model's default when absent. */
   effort?: 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+  /**
+   * Ask for thinking text back (adaptive thinking, `display: summarized`). The 5-series returns
+   * the short updates it writes between tool calls in thinking blocks, omitted by default: with
+   * this set they come back, and the turn shows them.
+   */
+  thinkingText?: boolean;
 }
 
 /** A tool offered to the model. */

@@ -7,6 +7,7 @@ import { textOf } from '../model/content-block.js';
 import { CrewError } from '../errors.js';
 import { textBlocks } from '../model/content-block.js';
 import type { KnownModel } from '../model/model-catalog.js';
+import { capabilitiesOf } from '../model/model-capabilities.js';
 import { modelContextWindow } from '../model/model-context-window.js';
 import type { ModelClient } from '../model/ports.js';
 import type { TurnJob } from '../queue/turn-job.js';
@@ -159,7 +160,16 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     const extract = [...history.slice(-6).map((turn) => textOf(turn.content)), questionText].join('\n\n').slice(-4_000);
     const events = streamAnswer({
       model,
-      request: { model: modelId, system, messages: built.messages, maxTokens: maxOutputTokens, tools, ...(agent.effort ? { effort: agent.effort } : {}) },
+      request: {
+        model: modelId,
+        system,
+        messages: built.messages,
+        maxTokens: maxOutputTokens,
+        tools,
+        // Effort and thinking text only where the model takes them (a 400 otherwise).
+        ...(agent.effort && capabilitiesOf(modelId).adaptiveThinking ? { effort: agent.effort } : {}),
+        ...(tools.length > 0 && capabilitiesOf(modelId).adaptiveThinking ? { thinkingText: true } : {}),
+      },
       ...(consultable.length > 0
         ? { answerToolCalls: createConsultAnswerer({ registry, model, modelOf: options.modelOf, logger: turnLogger, observer }, agent, consultable, extract) }
         : {}),

@@ -201,6 +201,25 @@ describe('streamAnswer', () => {
     expect(outcome).toMatchObject({ status: 'complete', stopReason: 'end_turn', usage: { inputTokens: 240, outputTokens: 14, cacheReadTokens: 1800, cacheWriteTokens: 60 } });
   });
 
+  it('shows what the model writes between tool calls (thinking after a tool), never the reasoning before', async () => {
+    const model: ModelClient = {
+      async *stream() {
+        yield { type: 'thinking-delta', text: 'The person wants release notes; search first.' };
+        yield { type: 'tool-call', id: 'srvtoolu_1', name: 'web_search', input: { query: 'redis 8' }, server: true };
+        yield { type: 'tool-result', toolUseId: 'srvtoolu_1', server: true, isError: false, sources: [] };
+        yield { type: 'thinking-delta', text: 'Found the notes; ' };
+        yield { type: 'thinking-delta', text: 'summarising.' };
+        yield { type: 'text-delta', text: 'Redis 8 adds vector sets.' };
+        yield { type: 'message-end', stopReason: 'end_turn', usage, content: textBlocks('Redis 8 adds vector sets.') };
+      },
+    };
+    const { events, outcome } = await run(model);
+    const shown = events.flatMap((event) => (event.type === 'text-delta' ? [event.text] : []));
+    expect(shown).toEqual(['Found the notes; ', 'summarising.', '\n\nRedis 8 adds vector sets.']);
+    expect(events.some((event) => event.type === 'thinking-delta')).toBe(true);
+    expect(outcome.text).not.toContain('search first');
+  });
+
   it('treats an error event from the model like a thrown error (typed, retried when retryable)', async () => {
     const model = fakeModel(
       async function* () {

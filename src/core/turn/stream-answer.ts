@@ -123,6 +123,12 @@ function addUsage(total: ModelUsage, more: ModelUsage): ModelUsage {
   };
 }
 
+/** Thinking text shown as narration: a new paragraph when it follows other text. */
+function toNarration(text: string, shownText: string, continuing: boolean): TurnEvent {
+  const separator = !continuing && shownText !== '' && !shownText.endsWith('\n\n') ? '\n\n' : '';
+  return { type: 'text-delta', text: separator + text };
+}
+
 /** The client tool calls of a response (server tools ran at the provider already). */
 function clientToolCalls(content: readonly ContentBlock[]): ToolCall[] {
   return content.flatMap((block) => (block.type === 'tool-use' && !block.server ? [{ id: block.id, name: block.name, input: block.input }] : []));
@@ -143,6 +149,8 @@ export async function* streamAnswer(options: StreamAnswerOptions): AsyncGenerato
   let content: ContentBlock[] = [];
   let request = options.request;
   let continuations = 0;
+  let afterTool = false;
+  let narrating = false;
   yield { type: 'status', text: options.thinkingStatus };
 
   for (let attempt = 1; ; attempt += 1) {
@@ -165,11 +173,21 @@ export async function* streamAnswer(options: StreamAnswerOptions): AsyncGenerato
         const event = next.value;
         if (event.type === 'error') throw event.error;
         if (event.type !== 'message-end') {
-          if (event.type === 'text-delta') {
+          if (event.type === 'tool-call' || event.type === 'tool-result') afterTool = true;
+          // What the model writes between tool calls comes back as thinking (5-series): it is meant
+          // for the person, so it is shown; thinking before any tool call is reasoning, never shown.
+          const visible =
+            event.type === 'thinking-delta' && afterTool
+              ? toNarration(event.text, shownText, narrating)
+              : event.type === 'text-delta' && narrating
+                ? { type: 'text-delta' as const, text: `\n\n${event.text}` }
+                : event;
+          narrating = event.type === 'thinking-delta' ? narrating || afterTool : false;
+          if (visible.type === 'text-delta') {
             if (shownText === '') options.onFirstToken?.();
-            shownText += event.text;
+            shownText += visible.text;
           }
-          yield event;
+          yield visible;
           continue;
         }
         usage = addUsage(usage, event.usage);
