@@ -20,6 +20,9 @@ export class SlackReply implements Reply {
   private readonly stopController = new AbortController();
   private readonly stream: SlackAnswerStream;
   private closed?: Promise<void>;
+  private ended = false;
+  /** Waiters of `messagesAfter`, woken when a message starts or the answer closes. */
+  private waiters: Array<() => void> = [];
 
   constructor(private readonly options: SlackReplyOptions) {
     this.stream = new SlackAnswerStream({
@@ -28,6 +31,7 @@ export class SlackReply implements Reply {
         onMessageStarted: (ts) => {
           if (this.messageTs.length === 0) this.firstTextVisible(ts);
           this.messageTs.push(ts);
+          this.wake();
         },
         onStopRequested: () => this.stop(),
       },
@@ -50,6 +54,15 @@ export class SlackReply implements Reply {
     this.stream.pushProgress(item);
   }
 
+  async messagesAfter(known: number): Promise<readonly string[] | undefined> {
+    while (this.messageTs.length <= known && !this.ended) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    return this.messageTs.length > known ? [...this.messageTs] : undefined;
+  }
+
+  private wake(): void {
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+
   finish(ending: ReplyEnding = {}): Promise<void> {
     this.closed ??= this.close(ending);
     return this.closed;
@@ -63,6 +76,8 @@ export class SlackReply implements Reply {
     await this.stream.finish(ending);
     // Follow-up messages (notices, the Retry button) belong to the answer too.
     for (const ts of this.stream.messageTs) if (!this.messageTs.includes(ts)) this.messageTs.push(ts);
+    this.ended = true;
+    this.wake();
     if (this.stream.failure) {
       this.stop();
       await this.options.reportUndeliverable(this.options.target, this.stream, this.options.logger);

@@ -20,6 +20,8 @@ export function createTerminalReplySink(options: TerminalReplySinkOptions): Repl
       const agentName = target.agent.displayName || target.agent.name;
       return {
         messageTs: [],
+        // Nothing is left half-written in a terminal: no messages to record.
+        messagesAfter: async () => undefined,
         stopped: new AbortController().signal,
         status(text) {
           if (!started) options.err.write(`… ${agentName} ${text}\n`);

@@ -80,6 +80,12 @@ export interface Reply {
   fail(notice: string, retry?: RetryOffer): Promise<void>;
   /** ts of every message the answer uses so far. */
   readonly messageTs: readonly string[];
+  /**
+   * Resolves when the answer has more messages than `known` (with their ts), or with undefined once
+   * the answer is closed. The core waits on it to record new messages at once (crash recovery);
+   * the reply never calls back.
+   */
+  messagesAfter(known: number): Promise<readonly string[] | undefined>;
   /** Aborts when the answer cannot go on; its reason is a {@link ReplyStop}. */
   readonly stopped: AbortSignal;
 }

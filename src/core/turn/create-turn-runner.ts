@@ -196,12 +196,11 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
         outcome = foldTurnOutcome(outcome, event);
         presenter.show(event);
         await closeReply(reply, event);
-        progress.saveNew();
       }
     } finally {
       context.signal.removeEventListener('abort', abortTurn);
     }
-    progress.saveNew();
+    await progress.done();
     const stop = replyStopOf(reply);
     if (stop) outcome = foldTurnOutcome(outcome, { type: 'reply-stopped', stop });
     if (stop?.failure) {
@@ -270,19 +269,26 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
 }
 
 /**
- * Saves the reply's message ts into the queued job as they appear, so a re-run after a crash can
- * mark a half-written answer. Read from the reply (push-only: it does not call back).
+ * Saves the reply's message ts into the queued job the moment each appears, so a re-run after a
+ * crash can mark a half-written answer. The core waits on the reply (push-only: it never calls back).
  */
 function trackReplyMessages(job: TurnJob, context: TurnJobContext, reply: Reply, logger: Logger) {
-  let saved = 0;
   const save = (replyMessageTs: string[]) =>
     context.saveProgress({ ...job.progress, replyMessageTs }).catch((error: unknown) => logger.warn({ err: error }, 'could not save turn progress'));
+  const tracking = (async () => {
+    for (let known = 0; ; ) {
+      const messages = await reply.messagesAfter(known);
+      if (messages === undefined) return;
+      known = messages.length;
+      await save([...messages]);
+    }
+  })();
   return {
-    saveNew(): void {
-      if (reply.messageTs.length === saved) return;
-      saved = reply.messageTs.length;
-      void save([...reply.messageTs]);
+    /** Resolves once every message the answer used is saved. */
+    done: () => tracking,
+    forget: async () => {
+      await tracking;
+      await save([]);
     },
-    forget: () => save([]),
   };
 }
