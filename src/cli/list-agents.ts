@@ -1,5 +1,6 @@
 import { AgentsDirError, formatAgentFileProblem } from '../core/agents/agent-file-error.js';
 import { createAgentRegistry } from '../core/agents/agent-registry.js';
+import { toolsOfAgent } from '../core/agents/tools-of-agent.js';
 import { loadAgents } from '../adapters/agent-files/load-agents.js';
 import { CrewError } from '../core/errors.js';
 import { describeCause, type CommandIo } from './lint-agents.js';
@@ -46,6 +47,11 @@ export async function listAgents(dir: string, io: CommandIo, defaultAgentName?: 
     const aliases = agent.aliases.length > 0 ? `  aliases: ${agent.aliases.join(', ')}` : '';
     io.out.write(`${notes.length > 0 ? '⚠' : '✔'} ${agent.name.padEnd(28)} model: ${agent.model || 'inherit'}${aliases}\n`);
     io.out.write(`    ${summarize(agent.description)}\n    ${agent.sourceFile}\n`);
+    const tools = toolsOfAgent(agent, { webTools: true });
+    if (agent.tools.length > 0) {
+      const ignored = tools.ignored.length > 0 ? `; ignores ${tools.ignored.join(', ')} (the crew does not run them)` : '';
+      io.out.write(`    tools: runs ${tools.honoured.join(', ') || 'none'}${ignored}\n`);
+    }
     for (const note of notes) io.out.write(`    note: ${formatAgentFileProblem(note)}\n`);
   }
   const loadedFiles = new Set(result.agents.map((agent) => agent.sourceFile));

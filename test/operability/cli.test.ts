@@ -73,6 +73,9 @@ describe('crew agents', () => {
     expect(result.out).toContain('agents/backend-architect.md');
     expect(result.out).toMatch(/✔ engineering-lead\s+model: inherit\s+aliases: lead, eng-lead/);
     expect(result.out).toContain('agents/security-engineer.md');
+    // Which tools the crew honours per agent (consults, web tools) and which it ignores.
+    expect(result.out).toContain('    tools: runs Agent(security-engineer, sre-platform-engineer, data-engineer, frontend-architect)');
+    expect(result.out).toMatch(/tools: runs .*WebSearch/);
     // The starter crew: six members, and the architect stays the default.
     expect(result.out).toContain('6 agent(s) loaded, 0 file problem(s) in agents; default agent: backend-architect');
   });
