@@ -1,3 +1,4 @@
+import { createSlackFileReader } from './adapters/slack/files/create-slack-file-reader.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { probeModelApi } from './adapters/anthropic/probe-model-api.js';
@@ -122,6 +123,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     sink,
     observer: metrics.observer,
     threadReader: createSlackThreadReader({ client: slack.client, logger }),
+    fileReader: createSlackFileReader({ botToken: config.slack.botToken, ...(config.slack.fileHosts ? { allowedHosts: config.slack.fileHosts } : {}) }),
     userDirectory: createSlackUserDirectory({ client: slack.client, logger }),
     spend,
     modelOf,

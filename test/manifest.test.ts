@@ -36,6 +36,8 @@ const REQUIRED_SCOPES = [
   'assistant:write',
   // users.info: who said what in threads with several people (names fall back to ids without it).
   'users:read',
+  // url_private downloads of the files people share with a question.
+  'files:read',
 ] as const;
 
 /** Further scopes that were reviewed and are justified in manifest.yml. */

@@ -70,6 +70,8 @@ export const environmentSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** `json` (default) or `pretty` for development. */
     LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+    /** Hosts shared files are downloaded from (comma-separated); default Slack's file hosts. For tests against a fake Slack. */
+    SLACK_FILE_HOSTS: optionalString,
     /** `off` disables web search and web fetch for every agent of the install. */
     WEB_TOOLS: z.enum(['on', 'off']).default('on'),
     /** Model for agents with `model: inherit` or none; unset = the newest Sonnet the key can use. */

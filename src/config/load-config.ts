@@ -9,6 +9,8 @@ export interface Config {
     signingSecret?: string;
     appToken?: string;
     apiUrl?: string;
+    /** `SLACK_FILE_HOSTS`: where shared files may be downloaded from; unset → Slack's file hosts. */
+    fileHosts?: string[];
     /** `socket` when an app token is set, else `http`. */
     mode: 'http' | 'socket';
   };
@@ -112,6 +114,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       signingSecret: env.SLACK_SIGNING_SECRET,
       appToken: env.SLACK_APP_TOKEN,
       apiUrl: env.SLACK_API_URL,
+      ...(env.SLACK_FILE_HOSTS ? { fileHosts: env.SLACK_FILE_HOSTS.split(',').map((host) => host.trim()).filter((host) => host !== '') } : {}),
       mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',
     },
     anthropic: {

@@ -7,6 +7,7 @@ import type { ReplySink } from '../core/reply/ports.js';
 import type { Clock, Logger } from '../core/shared/ports.js';
 import type { ConversationStore, ThreadHistoryReader, UserDirectory } from '../core/thread/ports.js';
 import { createTurnRunner } from '../core/turn/create-turn-runner.js';
+import type { SharedFileReader } from '../core/files/ports.js';
 import type { TurnObserver } from '../core/turn/ports.js';
 import type { ModelOfAgent } from './resolve-crew-models.js';
 
@@ -20,6 +21,8 @@ export interface TurnRunnerWiring {
   sink: ReplySink;
   observer?: TurnObserver;
   threadReader?: ThreadHistoryReader;
+  /** Reads shared files (Slack only; `crew ask` has none). */
+  fileReader?: SharedFileReader;
   /** Display names (who said what); without one, people are shown by id. */
   userDirectory?: UserDirectory;
   spend?: SpendControl;
@@ -46,6 +49,7 @@ export function wireTurnRunner(wiring: TurnRunnerWiring): TurnJobRunner {
     logger: wiring.logger,
     observer: wiring.observer,
     threadReader: wiring.threadReader,
+    fileReader: wiring.fileReader,
     userDirectory: wiring.userDirectory,
     spend: wiring.spend,
     modelOf: wiring.modelOf,

@@ -52,6 +52,8 @@ export async function startCrewHarness(options: HarnessOptions = {}): Promise<Cr
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: signingSecret,
     SLACK_API_URL: slack.url,
+    // Files are downloaded from the fake's host only (as Slack's file hosts in production).
+    SLACK_FILE_HOSTS: new URL(slack.url).host,
     ANTHROPIC_API_KEY: 'sk-ant-test-key',
     ANTHROPIC_BASE_URL: anthropic.url,
     PORT: '0',

@@ -150,6 +150,23 @@ describe('fake Anthropic API: tools, server tools and thinking', () => {
     expect(rejected.apiMessage).toMatch(/^messages\.1\.content\.0: unexpected `tool_use_id` found in `web_search_tool_result` blocks: srvtoolu_01\w+\. Each `web_search_tool_result` block must have a corresponding `server_tool_use` block before it\.$/);
   });
 
+  it('takes image and PDF document blocks in user messages, and refuses a wrong media type, bad base64 and an image in an assistant message', async () => {
+    const image = { type: 'image' as const, source: { type: 'base64' as const, media_type: 'image/png' as const, data: Buffer.from('png bytes').toString('base64') } };
+    const pdf = { type: 'document' as const, title: 'rfc.pdf', source: { type: 'base64' as const, media_type: 'application/pdf' as const, data: Buffer.from('%PDF-1.7').toString('base64') } };
+    api.enqueueReply({ blocks: [{ type: 'text', text: 'Seen.' }] });
+    const seen = await client.messages.create({ model: MODEL, max_tokens: 50, messages: [{ role: 'user', content: [image, pdf, { type: 'text', text: 'does it match?' }] }] });
+    expect(seen.stop_reason).toBe('end_turn');
+    const sentTypes = (api.requests.at(-1)!.body as { messages: Array<{ content: Array<{ type: string }> }> }).messages[0]!.content.map((block) => block.type);
+    expect(sentTypes).toEqual(['image', 'document', 'text']);
+
+    const tiff = { ...image, source: { ...image.source, media_type: 'image/tiff' } } as unknown as Anthropic.ImageBlockParam;
+    expect((await rejection(client.messages.create({ model: MODEL, max_tokens: 9, messages: [{ role: 'user', content: [tiff] }] }))).apiMessage).toMatch(/^messages\.0\.content\.0\.source\.media_type: Input should be 'image\/jpeg'/);
+    const broken = { ...pdf, source: { ...pdf.source, data: 'not base64!' } };
+    expect((await rejection(client.messages.create({ model: MODEL, max_tokens: 9, messages: [{ role: 'user', content: [broken] }] }))).apiMessage).toBe('messages.0.content.0.source.data: Invalid base64 data');
+    const asAssistant = [QUESTION, { role: 'assistant' as const, content: [image] as unknown as Anthropic.ContentBlockParam[] }];
+    expect((await rejection(client.messages.create({ model: MODEL, max_tokens: 9, messages: asAssistant }))).apiMessage).toMatch(/only allowed in user messages/);
+  });
+
   it('answers a web fetch without streaming, counting it in usage, and takes the fetched page back', async () => {
     const page = { type: 'document' as const, source: { type: 'text' as const, media_type: 'text/plain' as const, data: 'Citus shards by distribution column.' }, title: 'Citus docs' };
     api.enqueueReply({

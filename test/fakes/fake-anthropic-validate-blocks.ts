@@ -37,6 +37,9 @@ const BLOCKS: Record<string, { fields: readonly string[]; role: 'user' | 'assist
   text: { fields: ['type', 'text', 'cache_control', 'citations'], role: 'both' },
   tool_result: { fields: ['type', 'tool_use_id', 'content', 'is_error', 'cache_control'], role: 'user' },
   thinking: { fields: ['type', 'thinking', 'signature'], role: 'assistant' },
+  // Vision and PDF support (Anthropic's docs): user messages only.
+  image: { fields: ['type', 'source', 'cache_control'], role: 'user' },
+  document: { fields: ['type', 'source', 'title', 'context', 'citations', 'cache_control'], role: 'user' },
   redacted_thinking: { fields: ['type', 'data'], role: 'assistant' },
   tool_use: { fields: ['type', 'id', 'name', 'input', 'cache_control', 'caller'], role: 'assistant' },
   server_tool_use: { fields: ['type', 'id', 'name', 'input', 'cache_control', 'caller'], role: 'assistant' },
@@ -45,7 +48,7 @@ const BLOCKS: Record<string, { fields: readonly string[]; role: 'user' | 'assist
 };
 /** Block types the API has that the fake does not model (rejected with a message saying so). */
 const UNSUPPORTED = [
-  'image', 'document', 'search_result', 'container_upload', 'code_execution_tool_result',
+  'search_result', 'container_upload', 'code_execution_tool_result',
   'bash_code_execution_tool_result', 'text_editor_code_execution_tool_result', 'tool_search_tool_result',
 ];
 
@@ -107,6 +110,52 @@ function checkWebFetchContent(content: unknown, at: string): Check {
   return isObject(document['source']) ? undefined : `${at}.content.source: Field required`;
 }
 
+const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
+/** The API refuses a base64 image over 5 MB (decoded). */
+const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function checkBase64(source: Record<string, unknown>, at: string): Check {
+  const data = source['data'];
+  if (typeof data !== 'string') return `${at}.data: Field required`;
+  if (data.length % 4 !== 0 || !BASE64.test(data)) return `${at}.data: Invalid base64 data`;
+  return undefined;
+}
+
+function checkImageSource(source: unknown, at: string): Check {
+  if (!isObject(source)) return `${at}: Field required`;
+  if (source['type'] === 'url') return checkString(source, 'url', at);
+  if (source['type'] === 'file') return checkString(source, 'file_id', at);
+  if (source['type'] !== 'base64') return `${at}.type: Input should be 'base64', 'url' or 'file'`;
+  if (!IMAGE_MEDIA_TYPES.includes(source['media_type'] as string)) {
+    return `${at}.media_type: Input should be ${IMAGE_MEDIA_TYPES.map((t) => `'${t}'`).join(', ')}`;
+  }
+  const problem = checkExtraFields(source, ['type', 'media_type', 'data'], at) ?? checkBase64(source, at);
+  if (problem) return problem;
+  if (Buffer.byteLength(source['data'] as string, 'base64') > MAX_IMAGE_BYTES) return `${at}: image exceeds 5 MB maximum`;
+  return undefined;
+}
+
+function checkDocumentSource(source: unknown, at: string): Check {
+  if (!isObject(source)) return `${at}: Field required`;
+  switch (source['type']) {
+    case 'base64':
+      if (source['media_type'] !== 'application/pdf') return `${at}.media_type: Input should be 'application/pdf'`;
+      return checkExtraFields(source, ['type', 'media_type', 'data'], at) ?? checkBase64(source, at);
+    case 'text':
+      if (source['media_type'] !== 'text/plain') return `${at}.media_type: Input should be 'text/plain'`;
+      return checkString(source, 'data', at);
+    case 'url':
+      return checkString(source, 'url', at);
+    case 'file':
+      return checkString(source, 'file_id', at);
+    case 'content':
+      return Array.isArray(source['content']) ? undefined : `${at}.content: Field required`;
+    default:
+      return `${at}.type: Input should be 'base64', 'text', 'url', 'content' or 'file'`;
+  }
+}
+
 function checkBlockFields(type: string, block: Record<string, unknown>, at: string): Check {
   switch (type) {
     case 'text':
@@ -133,6 +182,10 @@ function checkBlockFields(type: string, block: Record<string, unknown>, at: stri
       if (!Array.isArray(content)) return `${at}.content: Input should be a valid string or list of content blocks`;
       return content.length === 0 ? undefined : checkTextBlocks(content, `${at}.content`);
     }
+    case 'image':
+      return checkImageSource(block['source'], `${at}.source`);
+    case 'document':
+      return checkDocumentSource(block['source'], `${at}.source`) ?? (block['title'] === undefined ? undefined : checkString(block, 'title', at));
     case 'web_search_tool_result':
       return checkString(block, 'tool_use_id', at, SERVER_TOOL_ID) ?? checkWebSearchContent(block['content'], `${at}.content`);
     default:

@@ -237,6 +237,30 @@ describe('fake Slack Web API', () => {
   });
 });
 
+describe('fake Slack file hosting', () => {
+  it('serves a shared file at its private URL only with the bot token: the sign-in page without it, 404 once deleted', async () => {
+    const file = api.files.add({ name: 'schema.sql', mimetype: 'text/plain', filetype: 'sql', content: 'CREATE TABLE t (id int);' });
+    expect(file).toMatchObject({ name: 'schema.sql', mimetype: 'text/plain', filetype: 'sql', size: 24, mode: 'hosted' });
+    const url = file.url_private_download as string;
+    expect(url.startsWith(api.origin)).toBe(true);
+
+    const withToken = await fetch(url, { headers: { authorization: `Bearer ${BOT_TOKEN}` } });
+    expect(withToken.status).toBe(200);
+    expect(await withToken.text()).toBe('CREATE TABLE t (id int);');
+
+    const without = await fetch(url);
+    expect(without.status).toBe(200);
+    expect(without.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await without.text()).toContain('Sign in');
+    const wrong = await fetch(url, { headers: { authorization: 'Bearer xoxb-someone-else' } });
+    expect(await wrong.text()).toContain('Sign in');
+
+    api.files.remove(file.id as string);
+    expect((await fetch(url, { headers: { authorization: `Bearer ${BOT_TOKEN}` } })).status).toBe(404);
+    expect(api.files.downloads.map((download) => download.authorized)).toEqual([true, false, false, true]);
+  });
+});
+
 describe('fake Socket Mode', () => {
   it('lets the real SocketModeClient connect, receive envelopes, ack them and disconnect', async () => {
     const socketClient = new SocketModeClient({

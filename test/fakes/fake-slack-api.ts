@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { SlackIdentity, SlackMethodContext } from './fake-slack-args.js';
 import { decodeSlackRequest, readBody, sendJson } from './fake-slack-http.js';
 import { fakeSlackMethods } from './fake-slack-methods.js';
+import { FakeSlackFiles } from './fake-slack-files.js';
 import { FakeSlackThreads } from './fake-slack-threads.js';
 import { FakeSlackUsers } from './fake-slack-users.js';
 import type {
@@ -38,6 +39,8 @@ export interface ResponseUrlPost {
 export interface FakeSlackApi {
   /** Base URL for WebClient's `slackApiUrl`, e.g. `http://127.0.0.1:PORT/api/`. */
   readonly url: string;
+  /** Files shared in events: hosted at private URLs that need the bot token. */
+  readonly files: FakeSlackFiles;
   /** `http://127.0.0.1:PORT`. */
   readonly origin: string;
   readonly identity: SlackIdentity;
@@ -113,6 +116,8 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   let notIn = new Set(options.notInChannels ?? []);
   let latencyMs = options.latencyMs ?? 0;
   let origin = '';
+  // File downloads take the bot token as the Web API does (and answer the sign-in page without it).
+  const files = new FakeSlackFiles(() => origin, (token) => token !== undefined && token.startsWith('xoxb-') && (options.botToken === undefined || token === options.botToken));
 
   const socket = new FakeSocketModeServer({
     appId: identity.appId,
@@ -185,6 +190,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname.startsWith('/api/')) return handleApi(req, res, url);
+    if (files.handle(req, res, url)) return;
     if (url.pathname.startsWith('/response/') && req.method === 'POST') {
       const id = decodeURIComponent(url.pathname.slice('/response/'.length));
       const raw = await readBody(req);
@@ -237,6 +243,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       responses.clear();
       threads.clear();
       users.clear();
+      files.clear();
       notIn = new Set(options.notInChannels ?? []);
       latencyMs = options.latencyMs ?? 0;
     },
@@ -248,6 +255,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     setLatencyMs(ms) {
       latencyMs = ms;
     },
+    files,
     callsTo: (method) => calls.filter((c) => c.method === method),
     messagesIn: (channel, threadTs) =>
       visible(threadTs === undefined ? threads.inChannel(channel) : threads.thread(channel, threadTs)),

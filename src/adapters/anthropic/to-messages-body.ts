@@ -23,6 +23,13 @@ function toBlockParam(block: ContentBlock): ContentBlockParam {
       return block.server
         ? ({ type: 'server_tool_use', id: block.id, name: block.name, input: block.input } as ContentBlockParam)
         : { type: 'tool_use', id: block.id, name: block.name, input: block.input };
+    case 'image':
+      return { type: 'image', source: { type: 'base64', media_type: block.mediaType as 'image/png', data: block.base64 } };
+    case 'document':
+      return { type: 'document', title: block.title, source: { type: 'base64', media_type: 'application/pdf', data: block.base64 } };
+    case 'file':
+      // Read by the core before the request is built; an unread reference says so rather than vanish.
+      return { type: 'text', text: `[file ${block.file.name} was not read]` };
     case 'tool-result':
       if (block.server && block.raw !== undefined) return block.raw as ContentBlockParam;
       return { type: 'tool_result', tool_use_id: block.toolUseId, content: block.content, ...(block.isError ? { is_error: true } : {}) };

@@ -111,6 +111,12 @@ export function createCrewMetrics(options: CrewMetricsOptions): CrewMetrics {
     labelNames: ['from', 'to', 'outcome'],
     registers: [registry],
   });
+  const files = new Counter({
+    name: 'crew_files_total',
+    help: 'Shared files read for model requests, by kind (text, image, pdf) and outcome (read, no_access, not_found, too_large, foreign_host, unreadable).',
+    labelNames: ['kind', 'outcome'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'crew_turns_in_flight',
     help: 'Turns running in this process.',
@@ -140,6 +146,9 @@ export function createCrewMetrics(options: CrewMetricsOptions): CrewMetrics {
     },
     firstVisibleText({ agent, sinceStartMs }) {
       firstVisible.observe({ agent }, sinceStartMs / 1000);
+    },
+    fileRead({ kind, outcome }) {
+      files.inc({ kind, outcome });
     },
     consultFinished({ from, to, outcome }) {
       consults.inc({ from, to, outcome });

@@ -87,5 +87,5 @@ function decodeContent(text: unknown, blocks: unknown): ContentBlock[] | undefin
 
 function isContentBlock(value: unknown): value is ContentBlock {
   const type = (value as { type?: unknown } | null)?.type;
-  return type === 'text' || type === 'thinking' || type === 'tool-use' || type === 'tool-result';
+  return type === 'text' || type === 'thinking' || type === 'tool-use' || type === 'tool-result' || type === 'file';
 }

@@ -1,8 +1,9 @@
+import type { SharedFileRef } from '../files/shared-file-ref.js';
 import type { TurnJob } from '../queue/turn-job.js';
 import type { QuestionRequest } from './question-request.js';
 
 /** The job for an accepted question: everything a worker needs, no chat payload. Used by every surface and the CLI. */
-export function buildTurnJob(request: Omit<QuestionRequest, 'replies' | 'agent' | 'deliveryIds' | 'threadTs'>, answer: { threadTs: string; agentName?: string; text: string }): TurnJob {
+export function buildTurnJob(request: Omit<QuestionRequest, 'replies' | 'agent' | 'deliveryIds' | 'threadTs'>, answer: { threadTs: string; agentName?: string; text: string; files?: SharedFileRef[] }): TurnJob {
   return {
     id: request.jobId,
     ...(request.eventId ? { eventId: request.eventId } : {}),
@@ -14,6 +15,7 @@ export function buildTurnJob(request: Omit<QuestionRequest, 'replies' | 'agent' 
     userId: request.userId,
     ...(answer.agentName ? { agentName: answer.agentName } : {}),
     text: answer.text,
+    ...(answer.files && answer.files.length > 0 ? { files: answer.files } : {}),
     isDirectMessage: request.isDirectMessage,
     receivedAt: request.receivedAt,
     progress: {},

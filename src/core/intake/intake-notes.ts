@@ -9,9 +9,24 @@ export function formatUsageHint(options: { isDirectMessage: boolean; botHandle: 
 }
 
 export const filesWithoutQuestionNote =
-  "📎 I can't read files yet, only the text of a message. Paste the part you want me to look at as text (a code block works well) and ask again.";
+  "📎 I have the file, but no question with it. Send the file again with what you'd like to know about it in the same message.";
 
-export const filesIgnoredNote = "📎 I can't read attached files yet, so I'm answering from the text of your message only.";
+const skipWords: Record<string, string> = {
+  deleted: 'it was deleted',
+  no_access: "I'm not allowed to see it (it may be restricted or shared from another workspace)",
+  external: 'it is stored outside Slack',
+  unsupported_type: 'I can read text, code, PDFs and PNG/JPEG/GIF/WebP images, not this type',
+  too_large: 'it is over the size limit',
+  no_download_url: 'Slack gave no download link for it',
+  too_many: 'only the first files of a message are read',
+  total_too_large: 'the files of this message together are over the limit',
+};
+
+/** Said when some shared files are not read; the question is answered from the rest. */
+export function formatSkippedFilesNote(skipped: readonly { name: string; reason: string }[]): string {
+  const lines = skipped.map((file) => `• \`${file.name.replace(/`/g, "'")}\`: ${skipWords[file.reason] ?? file.reason}`);
+  return `📎 I'm answering without ${skipped.length === 1 ? 'this file' : 'these files'}:\n${lines.join('\n')}`;
+}
 
 /** Said when a long question was cut to the limit. */
 export function formatTrimmedNote(originalChars: number, maxChars: number): string {

@@ -1,4 +1,5 @@
 import type { QuestionSource } from '../queue/turn-job.js';
+import type { SharedFileMeta } from '../files/classify-shared-file.js';
 import type { IntakeReplies } from './ports.js';
 
 /**
@@ -31,8 +32,8 @@ export interface QuestionRequest {
   eventId?: string;
   /** Epoch ms when it arrived. */
   receivedAt: number;
-  /** Files shared with the message (the crew cannot read them yet). */
-  attachedFileCount?: number;
+  /** Files shared with the message, as Slack describes them (read by the turn, not here). */
+  sharedFiles?: SharedFileMeta[];
   /** Where the asker hears back. */
   replies: IntakeReplies;
   /** `/crew`: posts the root message that shows who asked whom what, and returns its ts or why it could not. */

@@ -137,12 +137,23 @@ describe('the one way in (submitQuestion)', () => {
     expect(limited.queued).toHaveLength(1);
   });
 
-  it('answers a file shared without text with a note that files are not read, in the thread, and queues nothing', async () => {
+  it('answers a file shared without text with a note asking for the question, in the thread, and queues nothing', async () => {
     const { intake, queued, heard, question } = setUp();
-    expect(await intake.submit(question({ text: '', attachedFileCount: 1 }))).toEqual({ status: 'usage-hint' });
+    const file = { id: 'F1', name: 'schema.sql', filetype: 'sql', size: 10, url_private: 'https://files.slack.com/files-pri/T1-F1/schema.sql' };
+    expect(await intake.submit(question({ text: '', sharedFiles: [file] }))).toEqual({ status: 'usage-hint' });
     expect(heard.inThread).toHaveLength(1);
-    expect(heard.inThread[0]).toContain("I can't read files yet");
+    expect(heard.inThread[0]).toContain('no question with it');
     expect(queued).toEqual([]);
+  });
+
+  it('queues the readable files of a question as references and names the skipped ones privately', async () => {
+    const { intake, queued, heard, question } = setUp();
+    const sql = { id: 'F1', name: 'schema.sql', filetype: 'sql', mimetype: 'text/plain', size: 120, url_private: 'https://files.slack.com/files-pri/T1-F1/schema.sql' };
+    const zip = { id: 'F2', name: 'dump.zip', filetype: 'zip', mimetype: 'application/zip', size: 120, url_private: 'https://files.slack.com/files-pri/T1-F2/dump.zip' };
+    const outcome = await intake.submit(question({ text: 'is this schema ok?', sharedFiles: [sql, zip] }));
+    expect(outcome.status).toBe('queued');
+    expect(queued[0]?.files).toEqual([{ fileId: 'F1', name: 'schema.sql', kind: 'text', mediaType: 'text/plain', url: sql.url_private, maxBytes: 512 * 1024, size: 120 }]);
+    expect(heard.privately.join('\n')).toContain('`dump.zip`: I can read text, code, PDFs and PNG/JPEG/GIF/WebP images, not this type');
   });
 
   it('gives a usage hint with the bot’s real handle and the crew’s names for a bare mention', async () => {

@@ -12,7 +12,8 @@ import { decideAccess, describeRefusal, type AccessPolicy, type RefusalReason } 
 import { boundQuestionText } from './bound-question-text.js';
 import { buildTurnJob } from './build-turn-job.js';
 import { claimDeliveryIds } from './claim-delivery-ids.js';
-import { filesIgnoredNote, filesWithoutQuestionNote, formatQueuedNote, formatTrimmedNote, formatUsageHint } from './intake-notes.js';
+import { chooseReadableFiles, type QuestionFileLimits } from '../files/choose-readable-files.js';
+import { filesWithoutQuestionNote, formatSkippedFilesNote, formatQueuedNote, formatTrimmedNote, formatUsageHint } from './intake-notes.js';
 import type { DeliveryGuard, RateLimit, RateLimiter } from './ports.js';
 import type { QuestionRequest } from './question-request.js';
 
@@ -31,6 +32,8 @@ export interface QuestionIntakeOptions {
   logger: Logger;
   /** Longest question accepted; longer ones are cut with a note. */
   maxQuestionChars: number;
+  /** Limits on the files read with a question (default: `defaultQuestionFileLimits`). */
+  fileLimits?: QuestionFileLimits;
   /** How the bot is addressed in usage hints (`@` + its real name, learnt from Slack). */
   botHandle: () => string;
   /** Who may ask (default: everyone). */
@@ -96,7 +99,7 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
     const label = agentName ?? registry.defaultAgent().name;
     const messageId = `${request.channelId}:${request.messageTs ?? request.jobId}`;
     const logContext = { eventId: request.eventId, team: request.teamId, channel: request.channelId, thread: request.threadTs, source: request.source };
-    const files = request.attachedFileCount ?? 0;
+    const files = request.sharedFiles?.length ?? 0;
 
     const access = decideAccess(options.accessPolicy ?? {}, request);
     if (!access.allowed) {
@@ -115,6 +118,7 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
     }
 
     const bounded = boundQuestionText(text, options.maxQuestionChars);
+    const chosenFiles = chooseReadableFiles(request.sharedFiles ?? [], options.fileLimits);
     const claim = await claimDeliveryIds(guard, request.deliveryIds, dedupeTtlMs);
     if (claim.alreadyClaimedId !== undefined) {
       logger.info({ turnId: request.jobId, eventId: request.eventId, deliveryId: claim.alreadyClaimedId }, 'duplicate delivery ignored');
@@ -154,7 +158,7 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
         }
         threadTs = opened.threadTs;
       }
-      job = buildTurnJob(request, { threadTs, agentName, text: bounded.text });
+      job = buildTurnJob(request, { threadTs, agentName, text: bounded.text, files: chosenFiles.read });
       ({ waitingAhead } = await options.queue.enqueue(job));
     } catch (error) {
       await releaseClaims();
@@ -164,7 +168,10 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
 
     const notes: string[] = [];
     if (bounded.trimmedFrom !== undefined) notes.push(formatTrimmedNote(bounded.trimmedFrom, options.maxQuestionChars));
-    if (files > 0) notes.push(filesIgnoredNote);
+    if (chosenFiles.skipped.length > 0) {
+      logger.info({ ...logContext, turnId: job.id, skipped: chosenFiles.skipped.map(({ fileId, reason }) => ({ fileId, reason })) }, 'shared files skipped');
+      notes.push(formatSkippedFilesNote(chosenFiles.skipped));
+    }
     if (waitingAhead > 0) notes.push(formatQueuedNote(waitingAhead));
     for (const note of notes) say(request, note, 'private');
     return { status: 'queued', job, waitingAhead };

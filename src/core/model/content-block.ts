@@ -3,8 +3,16 @@
  * content blocks. Text now; tool calls and their results are here already so tools and consults
  * fit without a new format; images and documents (files people share) are added the same way.
  */
+import type { SharedFileRef } from '../files/shared-file-ref.js';
+
 export type ContentBlock =
   | { type: 'text'; text: string }
+  /** A file a person shared: stored as a reference, read again each time a request is built. */
+  | { type: 'file'; file: SharedFileRef }
+  /** An image as sent to the model (request only, never stored). */
+  | { type: 'image'; mediaType: string; base64: string }
+  /** A PDF as sent to the model (request only, never stored). */
+  | { type: 'document'; mediaType: 'application/pdf'; base64: string; title: string }
   /** The model's reasoning: sent back to the model as it came (with its signature), never shown. */
   | { type: 'thinking'; thinking: string; signature: string }
   /**

@@ -1,3 +1,4 @@
+import type { SharedFileRef } from '../files/shared-file-ref.js';
 import type { ThreadKey } from '../thread/thread-key.js';
 
 /** How a question reached the crew. */
@@ -31,6 +32,8 @@ export interface TurnJob {
   agentName?: string;
   /** The question, with Slack markup already rendered readably. */
   text: string;
+  /** Files shared with the question that the crew can read (references; fetched when the turn runs). */
+  files?: SharedFileRef[];
   /** True in direct messages (no recipient ids needed for streaming). */
   isDirectMessage: boolean;
   /** Epoch ms when the event arrived. */

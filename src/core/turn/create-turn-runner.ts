@@ -5,7 +5,6 @@ import { consultTargetsOf } from '../agents/consult-targets.js';
 import { toolsOfAgent } from '../agents/tools-of-agent.js';
 import { textOf } from '../model/content-block.js';
 import { CrewError } from '../errors.js';
-import { textBlocks } from '../model/content-block.js';
 import type { KnownModel } from '../model/model-catalog.js';
 import { capabilitiesOf } from '../model/model-capabilities.js';
 import { modelContextWindow } from '../model/model-context-window.js';
@@ -24,6 +23,9 @@ import { calibrateTokenEstimator } from './estimate-tokens.js';
 import { foldTurnOutcome, startingOutcome, toStoredContent, type TurnOutcome } from './fold-turn-outcome.js';
 import { labelQueueInterruption } from './label-queue-interruption.js';
 import type { TurnObserver } from './ports.js';
+import type { SharedFileReader } from '../files/ports.js';
+import { questionBlocks } from './question-blocks.js';
+import { resolveSharedFiles } from './resolve-shared-files.js';
 import { closeReply, TurnPresenter } from './present-turn-event.js';
 import { attributeTurnQuestion } from './attribute-turn-question.js';
 import { seedFirstQuestion } from './seed-first-question.js';
@@ -51,6 +53,8 @@ export interface TurnRunnerOptions {
   observer?: TurnObserver;
   /** Reads a platform thread's earlier messages once, when the crew is first called into it mid-conversation. */
   threadReader?: ThreadHistoryReader;
+  /** Reads the files people shared (the Slack adapter downloads them); without one, files become markers. */
+  fileReader?: SharedFileReader;
   /** Display names, so the model reads who said what; without one, people are shown by id. */
   userDirectory?: UserDirectory;
   /** Counts what each turn used against the daily budgets (shared by all replicas). */
@@ -135,7 +139,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     const questionText = await attributeTurnQuestion({ directory: options.userDirectory, teamId: job.teamId, userId: job.userId, text: seeded, history });
     // The role prompt, then the rule that delimited material is data: the same bytes every turn.
     const system = withUntrustedMaterialRule(agent.prompt);
-    const question = textBlocks(questionText);
+    const question = questionBlocks(job, questionText);
     const estimator = calibrateTokenEstimator(history);
     const built = buildModelMessages(history, question, {
       inputTokenBudget: settings.historyTokenBudget,
@@ -163,7 +167,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
       request: {
         model: modelId,
         system,
-        messages: built.messages,
+        messages: await resolveSharedFiles(built.messages, options.fileReader, { logger: turnLogger, countFile: (kind, outcome) => observer?.fileRead?.({ kind, outcome }), signal: stopController.signal }),
         maxTokens: maxOutputTokens,
         tools,
         // Effort and thinking text only where the model takes them (a 400 otherwise).
@@ -229,7 +233,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     const content = toStoredContent(outcome.content);
     if (content.length === 0) return;
     const { usage } = outcome;
-    const question: StoredTurn = { role: 'user', content: textBlocks(questionText), userId: job.userId, turnId: job.id, at: job.receivedAt };
+    const question: StoredTurn = { role: 'user', content: questionBlocks(job, questionText), userId: job.userId, turnId: job.id, at: job.receivedAt };
     const answer: StoredTurn = {
       role: 'assistant',
       content,

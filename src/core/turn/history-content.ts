@@ -10,6 +10,10 @@ import type { ContentBlock } from '../model/content-block.js';
 export function toHistoryContent(blocks: readonly ContentBlock[]): ContentBlock[] {
   const content: ContentBlock[] = [];
   for (const block of blocks) {
+    if (block.type === 'file') {
+      content.push(block);
+      continue;
+    }
     const text = historyTextOf(block);
     if (text === undefined) continue;
     const last = content.at(-1);
@@ -24,6 +28,9 @@ function historyTextOf(block: ContentBlock): string | undefined {
     case 'text':
       return block.text;
     case 'thinking':
+    case 'file':
+    case 'image':
+    case 'document':
       return undefined;
     case 'tool-use':
       return `\n[Called ${block.name} with ${JSON.stringify(block.input)}]\n`;
@@ -50,6 +57,18 @@ export function appendText(blocks: readonly ContentBlock[], text: string): Conte
 /** Characters the blocks weigh for token estimates (non-text blocks by their JSON). */
 export function measureContentChars(blocks: readonly ContentBlock[]): number {
   let chars = 0;
-  for (const block of blocks) chars += block.type === 'text' ? block.text.length : JSON.stringify(block).length;
+  for (const block of blocks) chars += block.type === 'text' ? block.text.length : block.type === 'file' ? estimatedFileChars(block.file) : JSON.stringify(block).length;
   return chars;
+}
+
+/**
+ * What a shared file weighs before it is read, in characters (about 4 per token): text by its
+ * size (or its limit), an image at Anthropic's sizing of about 1,600 tokens for a full-size one,
+ * a PDF at about 2,000 tokens a page for a guessed 10 pages. Rough on purpose: it only keeps a
+ * thread with many files from pushing the request past the context window.
+ */
+function estimatedFileChars(file: { kind: string; maxBytes: number; size?: number }): number {
+  if (file.kind === 'image') return 1_600 * 4;
+  if (file.kind === 'pdf') return 20_000 * 4;
+  return file.size ?? file.maxBytes;
 }

@@ -31,6 +31,8 @@ export type TurnOutcome = 'answered' | 'interrupted' | 'failed' | 'refused';
  */
 export interface TurnObserver {
   turnStarted?(context: { agent: string; jobId: string; queuedMs: number }): void;
+  /** A shared file was read for a request, or could not be (`outcome` names why). */
+  fileRead?(context: { kind: string; outcome: string }): void;
   modelAttempt?(context: { agent: string; attempt: number }): void;
   /** A model attempt failed (retried or not). */
   modelError?(context: { agent: string; code: string }): void;

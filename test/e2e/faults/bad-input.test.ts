@@ -54,26 +54,16 @@ describe('bad input', () => {
     expect(textOf(question!.content)).toBe(sent);
   });
 
-  it('replies to a file shared without text that files cannot be read yet, without calling the model', async () => {
-    const file = { id: 'F0123', name: 'schema.sql', mimetype: 'text/plain', filetype: 'sql' };
+  it('asks for the question when a file is shared without text, without calling the model', async () => {
+    const file = harness.slack.files.add({ name: 'schema.sql', mimetype: 'text/plain', filetype: 'sql', content: 'CREATE TABLE t (id int);' });
     const dmFile = buildMessageEvent({ channelType: 'im', channel: 'D111', text: '', subtype: 'file_share' });
     (dmFile.event as Record<string, unknown>).files = [file];
     expect((await harness.postEvent(dmFile)).status).toBe(200);
     const [reply] = await waitForFinishedReplies(harness.slack, 'D111', dmFile.event.ts as string);
-    expect(reply?.text).toContain("I can't read files yet");
+    expect(reply?.text).toContain('no question with it');
     await settle();
     expect(harness.anthropic.requests).toHaveLength(0);
-
-    // With a question next to the file, the question is answered and the asker told the file was not read.
-    harness.anthropic.enqueueReply({ text: 'Add an index on (account_id, created_at).' });
-    const withText = buildMessageEvent({ channelType: 'im', channel: 'D111', text: 'is this schema ok?', subtype: 'file_share' });
-    (withText.event as Record<string, unknown>).files = [file];
-    await harness.postEvent(withText);
-    const [answer] = await waitForFinishedReplies(harness.slack, 'D111', withText.event.ts as string);
-    expect(answer?.text).toBe('Add an index on (account_id, created_at).');
-    expect(lastUserText()).toBe('is this schema ok?');
-    const note = await harness.slack.waitFor(() => harness.slack.ephemeralsFor('U222').find((ephemeral) => ephemeral.text.includes('files')));
-    expect(note.text).toContain("I can't read attached files yet");
+    expect(harness.slack.files.downloads).toHaveLength(0);
   });
 
   it('passes emoji and any Unicode byte-exact to the model, into the stored history, and back into Slack', async () => {

@@ -1,3 +1,4 @@
+import type { SharedFileMeta } from '../../../core/files/classify-shared-file.js';
 import type { App } from '@slack/bolt';
 import type { Clock, Logger } from '../../../core/shared/ports.js';
 import type { ConversationStore } from '../../../core/thread/ports.js';
@@ -76,7 +77,7 @@ export function registerEventListeners(app: App, options: EventListenerOptions):
       deliveryIds: [...(envelope.event_id ? [`event:${envelope.event_id}`] : []), `message:${event.channel}:${event.ts}`],
       ...(envelope.event_id ? { eventId: envelope.event_id } : {}),
       receivedAt: clock.now(),
-      attachedFileCount: Array.isArray(event.files) ? event.files.length : 0,
+      sharedFiles: toSharedFiles(event.files),
       replies: createSlackIntakeReplies(options.sink, options.registry, where),
     };
   }
@@ -104,5 +105,23 @@ export function registerEventListeners(app: App, options: EventListenerOptions):
       return;
     }
     await intake.submit(question);
+  });
+}
+
+/** The fields of Slack's `files` objects the crew decides on; anything malformed is dropped. */
+function toSharedFiles(files: unknown[] | undefined): SharedFileMeta[] {
+  if (!Array.isArray(files)) return [];
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return files.flatMap((file) => {
+    const f = file as Record<string, unknown> | null;
+    const id = text(f?.id);
+    if (!f || !id) return [];
+    const meta: SharedFileMeta = { id };
+    for (const key of ['name', 'mimetype', 'filetype', 'mode', 'file_access', 'url_private', 'url_private_download'] as const) {
+      const value = text(f[key]);
+      if (value !== undefined) meta[key] = value;
+    }
+    if (typeof f.size === 'number') meta.size = f.size;
+    return [meta];
   });
 }

@@ -1,0 +1,26 @@
+import type { FileContent, SharedFileReader } from '../../../core/files/ports.js';
+import type { SharedFileRef } from '../../../core/files/shared-file-ref.js';
+import { downloadSlackFile, slackFileHosts } from './download-slack-file.js';
+
+/** Reads shared files from Slack with the bot token (`files:read`), from Slack's file hosts only. */
+export function createSlackFileReader(options: { botToken: string; allowedHosts?: readonly string[] }): SharedFileReader {
+  return {
+    async read(ref: SharedFileRef, signal?: AbortSignal): Promise<FileContent> {
+      const result = await downloadSlackFile({
+        url: ref.url,
+        token: options.botToken,
+        maxBytes: ref.maxBytes,
+        allowedHosts: options.allowedHosts ?? slackFileHosts,
+        expectHtml: ref.name.toLowerCase().endsWith('.html'),
+        ...(signal ? { signal } : {}),
+      });
+      if (!result.ok) {
+        const reason = result.reason === 'no_access' || result.reason === 'not_found' || result.reason === 'too_large' || result.reason === 'foreign_host' ? result.reason : 'unreadable';
+        return { ok: false, reason };
+      }
+      const bytes = result.bytes.length;
+      if (ref.kind === 'text') return { ok: true, kind: 'text', text: result.bytes.toString('utf8'), bytes };
+      return { ok: true, kind: ref.kind, base64: result.bytes.toString('base64'), bytes };
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { FileContent, SharedFileReader } from '../files/ports.js';
+import type { SharedFileRef } from '../files/shared-file-ref.js';
+import type { ContentBlock } from '../model/content-block.js';
+import type { ModelMessage } from '../model/ports.js';
+import type { Logger } from '../shared/ports.js';
+import { quoteUntrusted } from './quote-untrusted.js';
+
+/** Counts each file read by kind and outcome (`crew_files_total`). */
+export type FileReadCounter = (kind: string, outcome: string) => void;
+
+const failureWords: Record<string, string> = {
+  no_access: 'the crew may not see it (it may be restricted or shared from another workspace)',
+  not_found: 'it was deleted',
+  too_large: 'it is over the size limit',
+  foreign_host: 'it is not hosted by Slack',
+  unreadable: 'it could not be downloaded',
+};
+
+/** The marker that stands in for a file that could not be read: the agent knows it was there. */
+function marker(file: SharedFileRef, reason: string): ContentBlock {
+  return { type: 'text', text: `[File ${file.name} (${file.kind}) was shared here but could not be read: ${failureWords[reason] ?? reason}.]\n` };
+}
+
+function toBlock(file: SharedFileRef, content: FileContent): ContentBlock {
+  if (!content.ok) return marker(file, content.reason);
+  if (content.kind === 'text') {
+    return { type: 'text', text: quoteUntrusted({ source: 'file', author: `${file.name} (${file.mediaType === 'text/plain' ? 'text' : file.mediaType})`, text: content.text }) + '\n' };
+  }
+  if (content.kind === 'image') return { type: 'image', mediaType: file.mediaType, base64: content.base64 };
+  return { type: 'document', mediaType: 'application/pdf', base64: content.base64, title: file.name };
+}
+
+/**
+ * Replaces every file reference in the request's messages by what the model reads: text inside
+ * the untrusted-material delimiters, an image block, a document block, or a marker. Files are
+ * read in parallel and each once per request, however often the history names it.
+ */
+export async function resolveSharedFiles(
+  messages: readonly ModelMessage[],
+  reader: SharedFileReader | undefined,
+  options: { logger: Logger; countFile?: FileReadCounter; signal?: AbortSignal },
+): Promise<ModelMessage[]> {
+  const refs = new Map<string, SharedFileRef>();
+  for (const message of messages) for (const block of message.content) if (block.type === 'file') refs.set(block.file.fileId, block.file);
+  if (refs.size === 0) return [...messages];
+  const read = new Map<string, ContentBlock>();
+  await Promise.all(
+    [...refs.values()].map(async (file) => {
+      const content: FileContent = reader ? await reader.read(file, options.signal).catch(() => ({ ok: false, reason: 'unreadable' }) as const) : { ok: false, reason: 'unreadable' };
+      const outcome = content.ok ? 'read' : content.reason;
+      options.logger.info({ fileId: file.fileId, kind: file.kind, mediaType: file.mediaType, bytes: content.ok ? content.bytes : undefined, outcome }, 'shared file read');
+      options.countFile?.(file.kind, outcome);
+      read.set(file.fileId, toBlock(file, content));
+    }),
+  );
+  return messages.map((message) => ({
+    ...message,
+    content: message.content.map((block) => (block.type === 'file' ? (read.get(block.file.fileId) ?? block) : block)),
+  }));
+}
