@@ -11,10 +11,16 @@ import { buildMentionEvent } from '../test/e2e/slack-event-builders.js';
 
 /** A request from the bench process. */
 export type FakeServicesRequest =
-  | { id: number; type: 'post'; eventsUrl: string; signingSecret: string; count: number; concurrency: number; reply: FakeAnthropicReply }
+  | { id: number; type: 'post'; eventsUrl: string; signingSecret: string; count: number; concurrency: number; reply: FakeAnthropicReply; files?: SharedFilesSpec }
   | { id: number; type: 'stats' }
   | { id: number; type: 'reset' }
   | { id: number; type: 'close' };
+
+/** Files each posted question carries (bench i): a text file and a PNG of these sizes, hosted by the fake Slack. */
+export interface SharedFilesSpec {
+  textBytes: number;
+  imageBytes: number;
+}
 
 /** Counters the bench reads. */
 export interface FakeServicesStats {
@@ -39,8 +45,14 @@ const send = (message: unknown) => process.send?.(message);
 async function main(): Promise<void> {
   let reply: FakeAnthropicReply = { tokens: 20 };
   const slack = await startFakeSlackApi();
-  const anthropic = await startFakeAnthropicApi({ defaultReply: () => reply });
+  const anthropic = await startFakeAnthropicApi({ defaultReply: () => reply, keepRequestBodies: false });
   let batch = 0;
+
+  const text = (bytes: number) => 'CREATE TABLE events (id bigint primary key, payload jsonb);\n'.repeat(Math.ceil(bytes / 60)).slice(0, bytes);
+  const hostFiles = (spec: SharedFilesSpec, name: string) => [
+    slack.files.add({ name: `schema-${name}.sql`, mimetype: 'text/plain', filetype: 'sql', content: text(spec.textBytes) }),
+    slack.files.add({ name: `diagram-${name}.png`, mimetype: 'image/png', filetype: 'png', content: Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(spec.imageBytes - 8, 3)]) }),
+  ];
 
   async function post(request: Extract<FakeServicesRequest, { type: 'post' }>): Promise<PostResult> {
     reply = request.reply;
@@ -55,6 +67,7 @@ async function main(): Promise<void> {
         next += 1;
         // Spread over 100 channels, as threads of a busy workspace would be.
         const event = buildMentionEvent({ text: `batch ${batch} thread ${index}: how do we shard this?`, user: `U${batch}X${index}`, channel: `C${1000 + (index % 100)}` });
+        if (request.files) (event.event as Record<string, unknown>).files = hostFiles(request.files, `${batch}-${index}`);
         try {
           const result = await postSlackEvent(request.eventsUrl, event, { signingSecret: request.signingSecret });
           if (result.status === 200) accepted += 1;

@@ -4,7 +4,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FakeAnthropicReply } from '../test/fakes/fake-anthropic-api.js';
 import type { BenchRow } from './bench-row.js';
 import { formatNumber, pause } from './bench-stats.js';
-import type { FakeServicesStats, PostResult } from './fake-services-process.js';
+import type { FakeServicesStats, PostResult, SharedFilesSpec } from './fake-services-process.js';
 import { BENCH_SIGNING_SECRET, startBenchCrew } from './start-bench-crew.js';
 
 /** Options of {@link measureConcurrency}. */
@@ -19,16 +19,16 @@ export interface ConcurrencyOptions {
 const slowReply = { tokens: 450, tokensPerSecond: 30 };
 const STEADY_WINDOW_MS = 3000;
 
-interface FakeServices {
+export interface FakeServices {
   slackUrl: string;
   anthropicUrl: string;
-  post(eventsUrl: string, count: number, reply: FakeAnthropicReply): Promise<PostResult>;
+  post(eventsUrl: string, count: number, reply: FakeAnthropicReply, options?: { concurrency?: number; files?: SharedFilesSpec }): Promise<PostResult>;
   stats(): Promise<FakeServicesStats>;
   reset(): Promise<void>;
   close(): Promise<void>;
 }
 
-async function startFakeServices(): Promise<FakeServices> {
+export async function startFakeServices(): Promise<FakeServices> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./fake-services-process.ts', import.meta.url)), [], {
     execArgv: process.execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -55,8 +55,8 @@ async function startFakeServices(): Promise<FakeServices> {
   const urls = await ready;
   return {
     ...urls,
-    post: (eventsUrl, count, reply) =>
-      request<PostResult>({ type: 'post', eventsUrl, signingSecret: BENCH_SIGNING_SECRET, count, concurrency: 64, reply }),
+    post: (eventsUrl, count, reply, options = {}) =>
+      request<PostResult>({ type: 'post', eventsUrl, signingSecret: BENCH_SIGNING_SECRET, count, concurrency: options.concurrency ?? 64, reply, ...(options.files ? { files: options.files } : {}) }),
     stats: () => request<FakeServicesStats>({ type: 'stats' }),
     reset: async () => void (await request<boolean>({ type: 'reset' })),
     close: async () => {
@@ -68,7 +68,7 @@ async function startFakeServices(): Promise<FakeServices> {
   };
 }
 
-async function waitForStats(services: FakeServices, predicate: (stats: FakeServicesStats) => boolean, timeoutMs: number): Promise<FakeServicesStats> {
+export async function waitForStats(services: FakeServices, predicate: (stats: FakeServicesStats) => boolean, timeoutMs: number): Promise<FakeServicesStats> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const stats = await services.stats();

@@ -57,6 +57,8 @@ export async function startBenchCrew(options: BenchCrewOptions = {}): Promise<Be
     PORT: '0',
     AGENTS_DIR: 'agents',
     LOG_LEVEL: 'warn',
+    // Shared files come from the in-process fake Slack's host.
+    ...(slack ? { SLACK_FILE_HOSTS: new URL(slack.url).host } : {}),
     ...options.env,
   });
   const problems: Array<Record<string, unknown>> = [];

@@ -138,6 +138,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     queue: backend.queue,
     logger,
     maxQuestionChars: config.conversation.maxQuestionChars,
+    fileLimits: config.runtime.fileLimits,
     botHandle,
     accessPolicy: config.access,
     rateLimiter: backend.rateLimiter,

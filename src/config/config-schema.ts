@@ -100,6 +100,13 @@ export const environmentSchema = z
     /** On SIGTERM, how long in-flight answers may finish before they are interrupted. */
     SHUTDOWN_DEADLINE_MS: boundedDurationMs({ min: 1, max: 600_000, maxReason: 'orchestrators kill a stopping process well before that' }).default(20_000),
     /** Answers running at once per process (one process streams 500 at once with event-loop delay p99 < 100 ms: see the README's benchmark). */
+    /** Limits on the files read with one question (see `choose-readable-files.ts`). */
+    FILES_PER_QUESTION: boundedInteger({ min: 0, max: 50, maxReason: 'more files than that do not fit one request' }).default(10),
+    FILE_MAX_TEXT_KB: boundedInteger({ min: 1, max: 4_096, maxReason: 'a longer text does not fit the context window' }).default(512),
+    FILE_MAX_PDF_MB: boundedInteger({ min: 1, max: 32, maxReason: "the Messages API's request limit is 32 MB" }).default(20),
+    FILE_MAX_MB_PER_QUESTION: boundedInteger({ min: 1, max: 32, maxReason: "the Messages API's request limit is 32 MB" }).default(30),
+    /** Megabytes the files of running turns may take at once in one process; more wait their turn. */
+    FILE_MEMORY_MB: boundedInteger({ min: 8, max: 4_096, maxReason: 'a process that large should run as several replicas' }).default(96),
     TURN_CONCURRENCY: boundedInteger({ min: 1, max: 2_000, maxReason: "Slack's per-workspace rate limits bind long before" }).default(256),
     /** Slack stream flush interval once the first words are out. */
     STREAM_FLUSH_INTERVAL_MS: boundedDurationMs({ min: 1, max: 60_000, maxReason: 'the thread would show nothing new for a minute' }).default(800),

@@ -1,3 +1,4 @@
+import { defaultQuestionFileLimits } from '../core/files/choose-readable-files.js';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.js';
 import { loadConfig } from './load-config.js';
@@ -58,7 +59,15 @@ describe('loadConfig', () => {
       maxStoredTurns: 200,
       maxQuestionChars: 20_000,
     });
-    expect(config.runtime).toEqual({ shutdownDeadlineMs: 20_000, turnConcurrency: 256, streamFlushIntervalMs: 800 });
+    expect(config.runtime).toEqual({ shutdownDeadlineMs: 20_000, turnConcurrency: 256, fileMemoryBytes: 96 * 1024 * 1024, fileLimits: defaultQuestionFileLimits, streamFlushIntervalMs: 800 });
+  });
+
+  it('reads the file limits and the file hosts, and refuses a per-question total over the API request limit', () => {
+    const config = loadConfig({ ...httpEnv, FILES_PER_QUESTION: '2', FILE_MAX_TEXT_KB: '64', FILE_MAX_PDF_MB: '5', FILE_MAX_MB_PER_QUESTION: '8', FILE_MEMORY_MB: '32', SLACK_FILE_HOSTS: 'files.slack.com, 127.0.0.1:9' });
+    expect(config.runtime.fileLimits).toEqual({ maxFiles: 2, maxTextBytes: 64 * 1024, maxImageBytes: 5 * 1024 * 1024, maxPdfBytes: 5 * 1024 * 1024, maxTotalBytes: 8 * 1024 * 1024 });
+    expect(config.runtime.fileMemoryBytes).toBe(32 * 1024 * 1024);
+    expect(config.slack.fileHosts).toEqual(['files.slack.com', '127.0.0.1:9']);
+    expect(problemFor(configErrorOf({ ...httpEnv, FILE_MAX_MB_PER_QUESTION: '64' }), 'FILE_MAX_MB_PER_QUESTION')).toContain('32 MB');
   });
 
   it('rejects an odd or too small MAX_STORED_TURNS, since history is kept in whole pairs', () => {

@@ -1,5 +1,6 @@
 import type { TurnSettings } from '../core/turn/create-turn-runner.js';
 import { ConfigError } from '../core/errors.js';
+import { defaultQuestionFileLimits, type QuestionFileLimits } from '../core/files/choose-readable-files.js';
 import { environmentSchema, type Environment } from './config-schema.js';
 
 /** Validated configuration, shaped for the code that uses it. */
@@ -46,6 +47,10 @@ export interface Config {
   runtime: {
     shutdownDeadlineMs: number;
     turnConcurrency: number;
+    /** `FILES_PER_QUESTION`, `FILE_MAX_*`: what one question's files may be (images: the API's 5 MB). */
+    fileLimits: QuestionFileLimits;
+    /** `FILE_MEMORY_MB` in bytes: what the files of running turns may hold at once. */
+    fileMemoryBytes: number;
     streamFlushIntervalMs: number;
   };
   /** Slack answer streams. */
@@ -147,6 +152,14 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     runtime: {
       shutdownDeadlineMs: env.SHUTDOWN_DEADLINE_MS,
       turnConcurrency: env.TURN_CONCURRENCY,
+      fileMemoryBytes: env.FILE_MEMORY_MB * 1024 * 1024,
+      fileLimits: {
+        maxFiles: env.FILES_PER_QUESTION,
+        maxTextBytes: env.FILE_MAX_TEXT_KB * 1024,
+        maxImageBytes: defaultQuestionFileLimits.maxImageBytes,
+        maxPdfBytes: env.FILE_MAX_PDF_MB * 1024 * 1024,
+        maxTotalBytes: env.FILE_MAX_MB_PER_QUESTION * 1024 * 1024,
+      },
       streamFlushIntervalMs: env.STREAM_FLUSH_INTERVAL_MS,
     },
     slackStream: { rotateAfterMs: env.STREAM_ROTATE_AFTER_MS },

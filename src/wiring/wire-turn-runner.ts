@@ -8,6 +8,7 @@ import type { Clock, Logger } from '../core/shared/ports.js';
 import type { ConversationStore, ThreadHistoryReader, UserDirectory } from '../core/thread/ports.js';
 import { createTurnRunner } from '../core/turn/create-turn-runner.js';
 import type { SharedFileReader } from '../core/files/ports.js';
+import { createByteBudget } from '../core/files/byte-budget.js';
 import type { TurnObserver } from '../core/turn/ports.js';
 import type { ModelOfAgent } from './resolve-crew-models.js';
 
@@ -50,6 +51,7 @@ export function wireTurnRunner(wiring: TurnRunnerWiring): TurnJobRunner {
     observer: wiring.observer,
     threadReader: wiring.threadReader,
     fileReader: wiring.fileReader,
+    fileMemory: createByteBudget(config.runtime.fileMemoryBytes),
     userDirectory: wiring.userDirectory,
     spend: wiring.spend,
     modelOf: wiring.modelOf,

@@ -114,6 +114,10 @@ describe('files shared with a question', () => {
     await waitForFinishedReplies(harness.slack, 'C111', thread, 3);
     const third = userBlocks(harness.anthropic.requests.at(-1)).map((block) => block.text ?? '').join('');
     expect(third).toContain(schema);
+    // The file is read again each turn and sent as the same bytes: the cached prefix holds.
+    const firstMessage = (request: FakeAnthropicRequest | undefined) =>
+      JSON.stringify((request?.body as Body).messages[0]!.content.map(({ cache_control: _marker, ...block }: Block & { cache_control?: unknown }) => block));
+    expect(firstMessage(harness.anthropic.requests.at(-1))).toBe(firstMessage(harness.anthropic.requests.at(-2)));
     expect(third).toContain('in that schema, which index');
 
     harness.slack.files.remove(file.id as string);

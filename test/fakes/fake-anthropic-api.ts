@@ -145,6 +145,8 @@ export async function startFakeAnthropicApi(options: FakeAnthropicApiOptions = {
     if (fault && 'status' in fault) return sendError(res, record, fault.status, fault);
 
     await sendFakeReply({ req, res, record, body, reply, n, inputUsage: cache.usageFor(body), sendError });
+    // Benchmarks of memory drop what was sent once it is answered: the fake's records are not the bot's memory.
+    if (options.keepRequestBodies === false) record.body = undefined;
   }
 
   const server = createServer((req, res) => {

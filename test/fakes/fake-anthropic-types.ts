@@ -155,4 +155,6 @@ export interface FakeAnthropicApiOptions {
   cacheTtlMs?: number;
   /** What `GET /v1/models` lists, newest first (default: `DEFAULT_FAKE_MODELS`, today's lineup). */
   models?: FakeModel[];
+  /** `false`: forget each request's body once it is answered (memory benchmarks). Default true. */
+  keepRequestBodies?: boolean;
 }

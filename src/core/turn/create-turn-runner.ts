@@ -24,6 +24,7 @@ import { foldTurnOutcome, startingOutcome, toStoredContent, type TurnOutcome } f
 import { labelQueueInterruption } from './label-queue-interruption.js';
 import type { TurnObserver } from './ports.js';
 import type { SharedFileReader } from '../files/ports.js';
+import type { ByteBudget } from '../files/byte-budget.js';
 import { questionBlocks } from './question-blocks.js';
 import { resolveSharedFiles } from './resolve-shared-files.js';
 import { closeReply, TurnPresenter } from './present-turn-event.js';
@@ -55,6 +56,8 @@ export interface TurnRunnerOptions {
   threadReader?: ThreadHistoryReader;
   /** Reads the files people shared (the Slack adapter downloads them); without one, files become markers. */
   fileReader?: SharedFileReader;
+  /** Bytes file-bearing turns may hold at once in this process (see `byte-budget.ts`); unbounded without. */
+  fileMemory?: ByteBudget;
   /** Display names, so the model reads who said what; without one, people are shown by id. */
   userDirectory?: UserDirectory;
   /** Counts what each turn used against the daily budgets (shared by all replicas). */
@@ -162,12 +165,14 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     const tools = toolsOfAgent(agent, { webTools: settings.webTools }).offered;
     if (consultable.length > 0) tools.push({ kind: 'consult', members: consultable.map((member) => ({ name: member.name, description: member.description })) });
     const extract = [...history.slice(-6).map((turn) => textOf(turn.content)), questionText].join('\n\n').slice(-4_000);
+    // Files are read now (every turn: a follow-up sees them), within the process's file memory.
+    const files = await resolveSharedFiles(built.messages, options.fileReader, { logger: turnLogger, countFile: (kind, outcome) => observer?.fileRead?.({ kind, outcome }), signal: stopController.signal, budget: options.fileMemory });
     const events = streamAnswer({
       model,
       request: {
         model: modelId,
         system,
-        messages: await resolveSharedFiles(built.messages, options.fileReader, { logger: turnLogger, countFile: (kind, outcome) => observer?.fileRead?.({ kind, outcome }), signal: stopController.signal }),
+        messages: files.messages,
         maxTokens: maxOutputTokens,
         tools,
         // Effort and thinking text only where the model takes them (a 400 otherwise).
@@ -203,6 +208,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
       }
     } finally {
       context.signal.removeEventListener('abort', abortTurn);
+      files.release();
     }
     await progress.done();
     const stop = replyStopOf(reply);

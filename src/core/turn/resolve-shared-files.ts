@@ -1,3 +1,4 @@
+import type { ByteBudget } from '../files/byte-budget.js';
 import type { FileContent, SharedFileReader } from '../files/ports.js';
 import type { SharedFileRef } from '../files/shared-file-ref.js';
 import type { ContentBlock } from '../model/content-block.js';
@@ -35,14 +36,38 @@ function toBlock(file: SharedFileRef, content: FileContent): ContentBlock {
  * the untrusted-material delimiters, an image block, a document block, or a marker. Files are
  * read in parallel and each once per request, however often the history names it.
  */
+/**
+ * Copies of a file a turn holds until its answer ends, as a multiple of its size: the download,
+ * base64 (4/3), the request body, the socket's buffer. Measured by bench (i), rounded up.
+ */
+const HELD_COPIES = 4;
+
+export interface ResolvedFiles {
+  messages: ModelMessage[];
+  /** Gives the turn's share of the file memory back; call when the answer ends. */
+  release: () => void;
+}
+
 export async function resolveSharedFiles(
   messages: readonly ModelMessage[],
   reader: SharedFileReader | undefined,
-  options: { logger: Logger; countFile?: FileReadCounter; signal?: AbortSignal },
-): Promise<ModelMessage[]> {
+  options: { logger: Logger; countFile?: FileReadCounter; signal?: AbortSignal; budget?: ByteBudget },
+): Promise<ResolvedFiles> {
   const refs = new Map<string, SharedFileRef>();
   for (const message of messages) for (const block of message.content) if (block.type === 'file') refs.set(block.file.fileId, block.file);
-  if (refs.size === 0) return [...messages];
+  if (refs.size === 0) return { messages: [...messages], release: () => {} };
+  let bytes = 0;
+  for (const file of refs.values()) bytes += (file.size ?? file.maxBytes) * HELD_COPIES;
+  const waitStartedAt = Date.now();
+  let release = () => {};
+  try {
+    if (options.budget) release = await options.budget.acquire(bytes, options.signal);
+  } catch {
+    // Stopped while waiting: nothing is read; the aborted turn ends as any stopped turn does.
+    return { messages: [...messages], release };
+  }
+  const waitedMs = Date.now() - waitStartedAt;
+  if (waitedMs > 50) options.logger.info({ waitedMs, heldBytes: bytes }, 'waited for file memory');
   const read = new Map<string, ContentBlock>();
   await Promise.all(
     [...refs.values()].map(async (file) => {
@@ -53,8 +78,11 @@ export async function resolveSharedFiles(
       read.set(file.fileId, toBlock(file, content));
     }),
   );
-  return messages.map((message) => ({
-    ...message,
-    content: message.content.map((block) => (block.type === 'file' ? (read.get(block.file.fileId) ?? block) : block)),
-  }));
+  return {
+    messages: messages.map((message) => ({
+      ...message,
+      content: message.content.map((block) => (block.type === 'file' ? (read.get(block.file.fileId) ?? block) : block)),
+    })),
+    release,
+  };
 }
