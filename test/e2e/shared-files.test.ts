@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeAnthropicRequest } from '../fakes/fake-anthropic-api.js';
 import { useCrewHarness } from './use-crew-harness.js';
-import { buildMentionEvent, buildMessageEvent } from './slack-event-builders.js';
+import { buildMentionEvent, buildMessageEvent, nextTs } from './slack-event-builders.js';
 import { storedTurns, waitForFinishedReplies } from './faults/fault-test-helpers.js';
 
 // Issue 11: files shared with a question are read — text inside the untrusted-material
@@ -126,6 +126,30 @@ describe('files shared with a question', () => {
     const fourth = userBlocks(harness.anthropic.requests.at(-1)).map((block) => block.text ?? '').join('');
     expect(fourth).not.toContain(schema);
     expect(fourth).toContain('[File schema.sql (text) was shared here but could not be read: it was deleted.]');
+  });
+
+  it('reads the files of the earlier messages when the crew joins a thread, and keeps them for the follow-up', async () => {
+    const file = harness.slack.files.add({ name: 'orders.sql', mimetype: 'text/plain', filetype: 'sql', content: schema });
+    const binary = harness.slack.files.add({ name: 'core.dump', mimetype: 'application/octet-stream', filetype: 'binary', content: Buffer.alloc(64, 0) });
+    const rootTs = nextTs();
+    harness.slack.seedThread('C111', rootTs, [
+      { user: 'U401', text: 'Here is the schema we discussed', files: [file] },
+      { user: 'U402', text: '', files: [binary] },
+    ]);
+    harness.anthropic.enqueueReply({ text: 'Index account_id.' });
+    await harness.postEvent(buildMentionEvent({ text: 'what index does this need?', threadTs: rootTs, user: 'U401' }));
+    await waitForFinishedReplies(harness.slack, 'C111', rootTs);
+    const first = userBlocks(harness.anthropic.requests.at(-1)).map((block) => block.text ?? '').join('');
+    expect(first).toContain(schema);
+    expect(first).toMatch(/shared the file orders\.sql; it is attached above/);
+    expect(first).toMatch(/shared the file core\.dump; it was not read \(unsupported type\)/);
+    expect(first.indexOf(schema)).toBeLessThan(first.indexOf('[Earlier messages in this thread'));
+
+    await ask('and for the monthly report?', [], 'created_at too.', rootTs);
+    await waitForFinishedReplies(harness.slack, 'C111', rootTs, 2);
+    expect(userBlocks(harness.anthropic.requests.at(-1)).map((block) => block.text ?? '').join('')).toContain(schema);
+    expect(harness.slack.files.downloads.filter((download) => download.fileId === file.id)).toHaveLength(2);
+    expect(harness.slack.files.downloads.some((download) => download.fileId === binary.id)).toBe(false);
   });
 
   it('counts every file read in crew_files_total by kind and outcome', async () => {

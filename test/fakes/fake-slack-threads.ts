@@ -10,6 +10,8 @@ export interface StreamState {
 
 /** A message as the fake stores it. */
 export interface StoredMessage {
+  /** Shared files (`file_share` subtype in the API shape). */
+  files?: Record<string, unknown>[];
   channel: string;
   ts: string;
   threadTs?: string;
@@ -106,6 +108,7 @@ export class FakeSlackThreads {
       parts: [message.text],
       ...(message.blocks !== undefined ? { blocks: message.blocks } : {}),
       ...(message.username !== undefined ? { username: message.username } : {}),
+      ...(message.files !== undefined ? { files: message.files } : {}),
       reactions: [],
       edited: false,
       deleted: false,
@@ -175,6 +178,7 @@ export class FakeSlackThreads {
       ...(message.iconEmoji !== undefined ? { icons: { emoji: message.iconEmoji } } : {}),
       ...(message.metadata !== undefined ? { metadata: message.metadata } : {}),
       ...(message.edited ? { edited: { user: message.user, ts: message.ts } } : {}),
+      ...(message.files !== undefined ? { subtype: 'file_share', files: message.files, upload: false, display_as_bot: false } : {}),
     };
   }
 

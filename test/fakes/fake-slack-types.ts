@@ -147,6 +147,8 @@ export interface SeedMessage {
   botId?: string;
   username?: string;
   blocks?: unknown[];
+  /** `files` objects (from `slack.files.add`): the message is then a `file_share`. */
+  files?: Record<string, unknown>[];
 }
 
 /** Envelope types that Socket Mode delivers. */

@@ -1,3 +1,4 @@
+import { toSharedFiles } from './files/to-shared-files.js';
 import type { WebClient } from '@slack/web-api';
 import type { EarlierThreadMessage, ThreadHistoryReader } from '../../core/thread/ports.js';
 import type { Logger } from '../../core/shared/ports.js';
@@ -96,10 +97,11 @@ export function createSlackThreadReader(options: SlackThreadReaderOptions): Thre
       for (const reply of replies) {
         if (!reply.ts || !isBefore(reply.ts, beforeTs) || !spokenSubtypes.has(reply.subtype)) continue;
         const text = renderSlackMarkup(reply.text ?? '');
-        if (text === '') continue;
+        const files = toSharedFiles((reply as { files?: unknown[] }).files);
+        if (text === '' && files.length === 0) continue;
         const isBot = reply.bot_id !== undefined || reply.subtype === 'bot_message';
         const authorName = isBot && reply.username ? { authorName: reply.username } : {};
-        spoken.push({ authorId: reply.user ?? reply.bot_id ?? 'unknown', isBot, ...authorName, text: cut(text, maxMessageChars), ts: reply.ts });
+        spoken.push({ authorId: reply.user ?? reply.bot_id ?? 'unknown', isBot, ...authorName, text: cut(text, maxMessageChars), ts: reply.ts, ...(files.length > 0 ? { files } : {}) });
       }
       const head = spoken[0]?.ts === key.threadTs ? spoken.slice(0, 1) : [];
       let chars = head.reduce((sum, message) => sum + message.text.length, 0);

@@ -1,3 +1,4 @@
+import type { SharedFileMeta } from '../files/classify-shared-file.js';
 import type { ThreadKey } from './thread-key.js';
 import type { StoredTurn, ThreadState } from './thread-state.js';
 
@@ -43,6 +44,8 @@ export interface EarlierThreadMessage {
   text: string;
   /** Chat timestamp of the message. */
   ts: string;
+  /** Files shared with the message, as the platform describes them. */
+  files?: SharedFileMeta[];
 }
 
 /** The earlier messages of a thread, as read (bounded) by a {@link ThreadHistoryReader}. */

@@ -3,7 +3,7 @@ import type { SpendControl } from '../budget/create-spend-control.js';
 import type { Agent } from '../agents/agent.js';
 import { consultTargetsOf } from '../agents/consult-targets.js';
 import { toolsOfAgent } from '../agents/tools-of-agent.js';
-import { textOf } from '../model/content-block.js';
+import { textOf, type ContentBlock } from '../model/content-block.js';
 import { CrewError } from '../errors.js';
 import type { KnownModel } from '../model/model-catalog.js';
 import { capabilitiesOf } from '../model/model-capabilities.js';
@@ -29,7 +29,7 @@ import { questionBlocks } from './question-blocks.js';
 import { resolveSharedFiles } from './resolve-shared-files.js';
 import { closeReply, TurnPresenter } from './present-turn-event.js';
 import { attributeTurnQuestion } from './attribute-turn-question.js';
-import { seedFirstQuestion } from './seed-first-question.js';
+import { seedFirstTurn } from './seed-first-question.js';
 import { streamAnswer } from './stream-answer.js';
 import { withUntrustedMaterialRule } from './untrusted-material-rule.js';
 
@@ -128,7 +128,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     // The answer's limit: the configured one, never above what the model allows.
     const maxOutputTokens = Math.min(settings.maxOutputTokens, chosenModel.maxOutputTokens ?? Number.POSITIVE_INFINITY);
     // A first question in a thread that already had a conversation carries that conversation (read once).
-    const seeded = await seedFirstQuestion({
+    const seeded = await seedFirstTurn({
       reader: options.threadReader,
       key,
       question: job.text,
@@ -139,10 +139,10 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
       directory: options.userDirectory,
     });
     // In a thread with several people the question names its author (stored as sent: never re-rendered).
-    const questionText = await attributeTurnQuestion({ directory: options.userDirectory, teamId: job.teamId, userId: job.userId, text: seeded, history });
+    const questionText = await attributeTurnQuestion({ directory: options.userDirectory, teamId: job.teamId, userId: job.userId, text: seeded.text, history });
     // The role prompt, then the rule that delimited material is data: the same bytes every turn.
     const system = withUntrustedMaterialRule(agent.prompt);
-    const question = questionBlocks(job, questionText);
+    const question = questionBlocks(job, questionText, seeded.files);
     const estimator = calibrateTokenEstimator(history);
     const built = buildModelMessages(history, question, {
       inputTokenBudget: settings.historyTokenBudget,
@@ -229,17 +229,17 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
       throw new CrewError('turn_interrupted', 'Turn interrupted by shutdown or lost lock');
     }
 
-    await storeExchange(job, key, questionText, outcome);
+    await storeExchange(job, key, question, outcome);
     await recordSpend(job, outcome, turnLogger);
     reportOutcome(turnLogger, agent, outcome, startedAt);
   };
 
   /** Stores the question exactly as it was sent (seed included), so the next turn's prefix matches this one's. */
-  async function storeExchange(job: TurnJob, key: ThreadKey, questionText: string, outcome: TurnOutcome) {
+  async function storeExchange(job: TurnJob, key: ThreadKey, questionContent: ContentBlock[], outcome: TurnOutcome) {
     const content = toStoredContent(outcome.content);
     if (content.length === 0) return;
     const { usage } = outcome;
-    const question: StoredTurn = { role: 'user', content: questionBlocks(job, questionText), userId: job.userId, turnId: job.id, at: job.receivedAt };
+    const question: StoredTurn = { role: 'user', content: questionContent, userId: job.userId, turnId: job.id, at: job.receivedAt };
     const answer: StoredTurn = {
       role: 'assistant',
       content,

@@ -2,7 +2,9 @@ import type { Logger } from '../shared/ports.js';
 import type { EarlierThreadMessages, ThreadHistoryReader, UserDirectory } from '../thread/ports.js';
 import type { ThreadKey } from '../thread/thread-key.js';
 import { formatAuthor } from './format-author.js';
-import { quoteUntrusted } from './quote-untrusted.js';
+import { neutralizeUntrustedTags, quoteUntrusted } from './quote-untrusted.js';
+import { chooseReadableFiles, type QuestionFileLimits } from '../files/choose-readable-files.js';
+import type { SharedFileRef } from '../files/shared-file-ref.js';
 import { resolveDisplayNames } from './resolve-display-names.js';
 
 /** What {@link seedFirstQuestion} needs. */
@@ -21,6 +23,8 @@ export interface SeedFirstQuestionOptions {
   askerId?: string;
   /** Display names of the authors; without one, authors are shown by id. */
   directory?: UserDirectory;
+  /** Limits on the earlier messages' files (default `defaultQuestionFileLimits`). */
+  fileLimits?: QuestionFileLimits;
 }
 
 /**
@@ -32,20 +36,35 @@ export interface SeedFirstQuestionOptions {
  * reading the platform again.
  */
 export async function seedFirstQuestion(options: SeedFirstQuestionOptions): Promise<string> {
+  return (await seedFirstTurn(options)).text;
+}
+
+/** The seeded question and the files shared in the earlier messages that the crew can read (kept with the turn, like the question's own). */
+export interface SeededTurn {
+  text: string;
+  files: SharedFileRef[];
+}
+
+/** {@link seedFirstQuestion}, with the readable files of the earlier messages. */
+export async function seedFirstTurn(options: SeedFirstQuestionOptions): Promise<SeededTurn> {
   const { reader, key, question, messageTs } = options;
-  if (!reader || options.hasHistory || messageTs === undefined || messageTs === key.threadTs) return question;
+  const unseeded = { text: question, files: [] };
+  if (!reader || options.hasHistory || messageTs === undefined || messageTs === key.threadTs) return unseeded;
   let earlier: EarlierThreadMessages;
   try {
     earlier = await reader.readEarlierMessages(key, messageTs);
   } catch (error) {
     options.logger.warn({ err: error }, 'could not read the thread’s earlier messages; answering without them');
-    return question;
+    return unseeded;
   }
-  if (earlier.messages.length === 0) return question;
+  if (earlier.messages.length === 0) return unseeded;
   options.logger.info({ seededMessages: earlier.messages.length, omittedMessages: earlier.omittedCount }, 'thread seeded from its earlier messages');
   const authors = earlier.messages.filter((message) => !message.isBot || message.authorName === undefined).map((message) => message.authorId);
   const names = await resolveDisplayNames(options.directory, key.teamId, [...(options.askerId ? [options.askerId] : []), ...authors]);
-  return `${renderEarlierMessages(earlier, key.threadTs, names, options.askerId)}\n\n${question}`;
+  const chosen = chooseReadableFiles(earlier.messages.flatMap((message) => message.files ?? []), options.fileLimits);
+  if (chosen.read.length + chosen.skipped.length > 0) options.logger.info({ seededFiles: chosen.read.length, skippedFiles: chosen.skipped.map(({ fileId, reason }) => ({ fileId, reason })) }, 'files of the earlier messages');
+  const skipped = new Map(chosen.skipped.map((file) => [file.fileId, file.reason]));
+  return { text: `${renderEarlierMessages(earlier, key.threadTs, names, options.askerId, skipped)}\n\n${question}`, files: chosen.read };
 }
 
 /**
@@ -58,6 +77,7 @@ export function renderEarlierMessages(
   rootTs: string,
   names: ReadonlyMap<string, string> = new Map(),
   askerId?: string,
+  skippedFiles: ReadonlyMap<string, string> = new Map(),
 ): string {
   const lines = ['[Earlier messages in this thread, before you were asked (oldest first):]'];
   const gap = `[… ${earlier.omittedCount} more earlier message(s) not shown]`;
@@ -66,6 +86,12 @@ export function renderEarlierMessages(
     // A bot's post shows its own name (e.g. another crew agent's); people are named by the directory.
     const author = formatAuthor(message.authorId, (message.isBot ? message.authorName : undefined) ?? names.get(message.authorId));
     lines.push(quoteUntrusted({ source: message.isBot ? 'slack-bot' : 'slack-message', author, text: message.text }));
+    // Which message a file came with; the readable ones are attached to the turn (before the text).
+    for (const file of message.files ?? []) {
+      const name = neutralizeUntrustedTags(file.name ?? file.id);
+      const reason = skippedFiles.get(file.id);
+      lines.push(reason === undefined ? `[${author} shared the file ${name}; it is attached above.]` : `[${author} shared the file ${name}; it was not read (${reason.replace(/_/g, ' ')}).]`);
+    }
     if (index === 0 && message.ts === rootTs && earlier.omittedCount > 0) lines.push(gap);
   });
   const asker = askerId === undefined ? '' : `, from ${formatAuthor(askerId, names.get(askerId))}`;
