@@ -17,7 +17,8 @@ import type { Clock, Logger } from '../shared/ports.js';
 import type { ConversationStore, ThreadHistoryReader, UserDirectory } from '../thread/ports.js';
 import type { ThreadKey } from '../thread/thread-key.js';
 import type { StoredTurn } from '../thread/thread-state.js';
-import { buildModelMessages } from './build-model-messages.js';
+import { buildModelMessages, inputLimitOf } from './build-model-messages.js';
+import { filesLeftOutOfHistory, fitQuestionFiles, showLeftOutFiles } from './fit-question-files.js';
 import { createConsultAnswerer } from './create-consult-answerer.js';
 import { calibrateTokenEstimator } from './estimate-tokens.js';
 import { foldTurnOutcome, startingOutcome, toStoredContent, type TurnOutcome } from './fold-turn-outcome.js';
@@ -142,15 +143,19 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     const questionText = await attributeTurnQuestion({ directory: options.userDirectory, teamId: job.teamId, userId: job.userId, text: seeded.text, history });
     // The role prompt, then the rule that delimited material is data: the same bytes every turn.
     const system = withUntrustedMaterialRule(agent.prompt);
-    const question = questionBlocks(job, questionText, seeded.files);
     const estimator = calibrateTokenEstimator(history);
-    const built = buildModelMessages(history, question, {
+    const budget = {
       inputTokenBudget: settings.historyTokenBudget,
       systemTokens: estimator.estimate(system),
       contextWindowTokens: chosenModel.maxInputTokens ?? modelContextWindow(modelId),
       maxOutputTokens,
       estimator,
-    });
+    };
+    // Files too large for the request on their own are left out (named to the agent and the person).
+    const fitted = fitQuestionFiles(questionBlocks(job, questionText, seeded.files), inputLimitOf(budget) - budget.systemTokens, estimator);
+    const question = fitted.question;
+    const built = buildModelMessages(history, question, budget);
+    const leftOutFiles = [...fitted.leftOut, ...filesLeftOutOfHistory(history.map((turn) => turn.content), built.messages)];
     if (built.omittedTurns > 0) turnLogger.info({ omittedTurns: built.omittedTurns }, 'history trimmed to budget');
 
     // The model stops when the queue interrupts the turn or the reply cannot go on.
@@ -160,6 +165,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     if (context.signal.aborted) abortTurn();
     const reply = sink.open(target);
     reply.stopped.addEventListener('abort', abortTurn, { once: true });
+    showLeftOutFiles(reply, leftOutFiles, turnLogger);
     // Members this agent may consult (one level deep: a consulted member gets no consult tool).
     const consultable = consultTargetsOf(agent, registry);
     const tools = toolsOfAgent(agent, { webTools: settings.webTools }).offered;
