@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useCrewHarness } from './use-crew-harness.js';
 import { buildMentionEvent, buildMessageEvent } from './slack-event-builders.js';
-import { storedTurns, waitForFinishedReplies } from './faults/fault-test-helpers.js';
+import { waitForFinishedReplies, waitForStoredTurns } from './faults/fault-test-helpers.js';
 
 // Issue 11, point 4: file tokens count in the history budget; what did not fit is noted to the
 // agent and to the person. A small HISTORY_TOKEN_BUDGET makes a 60 KB text file too large.
@@ -32,7 +32,7 @@ describe('files and the context budget', () => {
     expect(sent).toContain('[Shared with this question but left out, too large for the context window: dump.log.]');
     expect(harness.slack.files.downloads.map((download) => download.fileId)).toEqual([small.id]);
     // What is stored is what was sent: the left-out file is not read again next turn.
-    const [question] = await storedTurns(harness.redis!, { channelId: 'C111', threadTs: event.event.ts });
+    const [question] = await waitForStoredTurns(harness.redis!, { channelId: 'C111', threadTs: event.event.ts }, 2);
     expect(question?.content.filter((block) => block.type === 'file')).toHaveLength(1);
   });
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeAnthropicRequest } from '../fakes/fake-anthropic-api.js';
 import { useCrewHarness } from './use-crew-harness.js';
 import { buildMentionEvent, buildMessageEvent, nextTs } from './slack-event-builders.js';
-import { storedTurns, waitForFinishedReplies } from './faults/fault-test-helpers.js';
+import { waitForFinishedReplies, waitForStoredTurns } from './faults/fault-test-helpers.js';
 
 // Issue 11: files shared with a question are read — text inside the untrusted-material
 // delimiters, images as image blocks, PDFs as document blocks — fetched from Slack's file host
@@ -60,7 +60,7 @@ describe('files shared with a question', () => {
     expect(fileText.indexOf(schema)).toBeLessThan(fileText.indexOf('is this schema ok?'));
     expect(harness.slack.files.downloads).toEqual([expect.objectContaining({ fileId: file.id, authorized: true, bytesWritten: schema.length })]);
 
-    const [question] = await storedTurns(harness.redis!, { channelId: 'C111', threadTs: thread });
+    const [question] = await waitForStoredTurns(harness.redis!, { channelId: 'C111', threadTs: thread }, 2);
     expect(question?.content[0]).toMatchObject({ type: 'file', file: { fileId: file.id, name: 'schema.sql', kind: 'text' } });
     expect(JSON.stringify(question?.content)).not.toContain('account_id bigint');
   });

@@ -61,14 +61,28 @@ export function measureContentChars(blocks: readonly ContentBlock[]): number {
   return chars;
 }
 
+/** Anthropic's sizing: an image resized to at most ~1.15 megapixels costs at most about 1,600 tokens. */
+const IMAGE_TOKENS = 1_600;
+/** Anthropic's sizing: a PDF page costs 1,500–3,000 tokens (its text plus the page as an image); the top is used. */
+const PDF_TOKENS_PER_PAGE = 3_000;
+/** Pages are not known before the file is read; a page of a typical PDF is about 50 KB. */
+const PDF_BYTES_PER_PAGE = 50 * 1024;
+/** The Messages API reads at most 100 pages of a PDF. */
+const PDF_MAX_PAGES = 100;
+
+/** Pages a PDF of this size is taken to have (at least 1, at most the API's 100). */
+export function estimatedPdfPages(bytes: number): number {
+  return Math.min(PDF_MAX_PAGES, Math.max(1, Math.ceil(bytes / PDF_BYTES_PER_PAGE)));
+}
+
 /**
- * What a shared file weighs before it is read, in characters (about 4 per token): text by its
- * size (or its limit), an image at Anthropic's sizing of about 1,600 tokens for a full-size one,
- * a PDF at about 2,000 tokens a page for a guessed 10 pages. Rough on purpose: it only keeps a
- * thread with many files from pushing the request past the context window.
+ * What a shared file weighs before it is read, in characters (the estimator's ~4 per token):
+ * text by its size (or its limit); an image and each PDF page by Anthropic's published sizing,
+ * at its upper end. Rough on purpose and high rather than low: it keeps a thread with files from
+ * pushing the request past the context window.
  */
 function estimatedFileChars(file: { kind: string; maxBytes: number; size?: number }): number {
-  if (file.kind === 'image') return 1_600 * 4;
-  if (file.kind === 'pdf') return 20_000 * 4;
+  if (file.kind === 'image') return IMAGE_TOKENS * 4;
+  if (file.kind === 'pdf') return estimatedPdfPages(file.size ?? file.maxBytes) * PDF_TOKENS_PER_PAGE * 4;
   return file.size ?? file.maxBytes;
 }
