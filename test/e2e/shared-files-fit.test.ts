@@ -36,6 +36,22 @@ describe('files and the context budget', () => {
     expect(question?.content.filter((block) => block.type === 'file')).toHaveLength(1);
   });
 
+  it('leaves out a PDF whose pages, counted once read, do not fit: a marker to the agent, a task to the person', async () => {
+    // Small on disk (weighed as one page before reading) but five pages once read.
+    const pages = Array.from({ length: 5 }, (_, index) => `${index + 3} 0 obj << /Type /Page /Parent 2 0 R >> endobj`).join('\n');
+    const pdf = `%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Count 5 >> endobj\n${pages}\n%%EOF\n`;
+    const file = harness.slack.files.add({ name: 'rfc.pdf', mimetype: 'application/pdf', filetype: 'pdf', content: pdf });
+    harness.anthropic.enqueueReply({ text: 'I could not read the RFC.' });
+    const event = buildMentionEvent({ text: 'summarize the RFC' });
+    (event.event as Record<string, unknown>).files = [file];
+    await harness.postEvent(event);
+    const [answer] = await waitForFinishedReplies(harness.slack, 'C111', event.event.ts);
+    expect(answer?.tasks).toEqual(expect.arrayContaining([expect.objectContaining({ title: 'Files left out to fit the context', details: 'rfc.pdf' })]));
+    const body = harness.anthropic.requests.at(-1)?.body as { messages: Array<{ content: Block[] }> };
+    expect(body.messages.flatMap((message) => message.content).some((block) => block.type === 'document')).toBe(false);
+    expect(userText()).toContain('[File rfc.pdf (pdf, 5 pages) was shared here but left out: too long for the context window.]');
+  });
+
   it('tells the person when an earlier exchange with a file was trimmed from the history', async () => {
     const file = harness.slack.files.add({ name: 'design.md', mimetype: 'text/markdown', filetype: 'markdown', content: 'We shard orders by account.\n'.repeat(300) });
     harness.anthropic.enqueueReply({ text: 'Sharding by account is fine.' });

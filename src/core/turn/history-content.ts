@@ -64,7 +64,7 @@ export function measureContentChars(blocks: readonly ContentBlock[]): number {
 /** Anthropic's sizing: an image resized to at most ~1.15 megapixels costs at most about 1,600 tokens. */
 const IMAGE_TOKENS = 1_600;
 /** Anthropic's sizing: a PDF page costs 1,500–3,000 tokens (its text plus the page as an image); the top is used. */
-const PDF_TOKENS_PER_PAGE = 3_000;
+export const PDF_TOKENS_PER_PAGE = 3_000;
 /** Pages are not known before the file is read; a page of a typical PDF is about 50 KB. */
 const PDF_BYTES_PER_PAGE = 50 * 1024;
 /** The Messages API reads at most 100 pages of a PDF. */

@@ -20,7 +20,17 @@ export function createSlackFileReader(options: { botToken: string; allowedHosts?
       }
       const bytes = result.bytes.length;
       if (ref.kind === 'text') return { ok: true, kind: 'text', text: result.bytes.toString('utf8'), bytes };
-      return { ok: true, kind: ref.kind, base64: result.bytes.toString('base64'), bytes };
+      if (ref.kind === 'image') return { ok: true, kind: 'image', base64: result.bytes.toString('base64'), bytes };
+      const pages = countPdfPages(result.bytes);
+      return { ok: true, kind: 'pdf', base64: result.bytes.toString('base64'), bytes, ...(pages > 0 ? { pages } : {}) };
     },
   };
+}
+
+/**
+ * Pages of a PDF, counted from its page objects (`/Type /Page`, not `/Pages`). Compressed object
+ * streams can hide them; 0 then means "not known" and the size-based estimate stands.
+ */
+export function countPdfPages(bytes: Buffer): number {
+  return (bytes.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
 }
