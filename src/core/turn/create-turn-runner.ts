@@ -17,22 +17,17 @@ import type { Clock, Logger } from '../shared/ports.js';
 import type { ConversationStore, ThreadHistoryReader, UserDirectory } from '../thread/ports.js';
 import type { ThreadKey } from '../thread/thread-key.js';
 import type { StoredTurn } from '../thread/thread-state.js';
-import { buildModelMessages, inputLimitOf } from './build-model-messages.js';
-import { filesLeftOutOfHistory, fitQuestionFiles, showLeftOutFiles } from './fit-question-files.js';
 import { createConsultAnswerer } from './create-consult-answerer.js';
-import { calibrateTokenEstimator } from './estimate-tokens.js';
 import { foldTurnOutcome, startingOutcome, toStoredContent, type TurnOutcome } from './fold-turn-outcome.js';
 import { labelQueueInterruption } from './label-queue-interruption.js';
 import type { TurnObserver } from './ports.js';
 import type { SharedFileReader } from '../files/ports.js';
 import type { ByteBudget } from '../files/byte-budget.js';
-import { questionBlocks } from './question-blocks.js';
 import { resolveSharedFiles } from './resolve-shared-files.js';
+import { composeTurnRequest } from './compose-turn-request.js';
+import { showLeftOutFiles } from './fit-question-files.js';
 import { closeReply, TurnPresenter } from './present-turn-event.js';
-import { attributeTurnQuestion } from './attribute-turn-question.js';
-import { seedFirstTurn } from './seed-first-question.js';
 import { streamAnswer } from './stream-answer.js';
-import { withUntrustedMaterialRule } from './untrusted-material-rule.js';
 
 /** Model and history settings of a turn (from config). */
 export interface TurnSettings {
@@ -128,34 +123,18 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     const modelId = chosenModel.id;
     // The answer's limit: the configured one, never above what the model allows.
     const maxOutputTokens = Math.min(settings.maxOutputTokens, chosenModel.maxOutputTokens ?? Number.POSITIVE_INFINITY);
-    // A first question in a thread that already had a conversation carries that conversation (read once).
-    const seeded = await seedFirstTurn({
-      reader: options.threadReader,
+    const { questionText, system, question, built, leftOutFiles } = await composeTurnRequest({
+      job,
       key,
-      question: job.text,
-      messageTs: job.messageTs,
-      hasHistory: history.length > 0,
-      logger: turnLogger,
-      askerId: job.userId,
-      directory: options.userDirectory,
-    });
-    // In a thread with several people the question names its author (stored as sent: never re-rendered).
-    const questionText = await attributeTurnQuestion({ directory: options.userDirectory, teamId: job.teamId, userId: job.userId, text: seeded.text, history });
-    // The role prompt, then the rule that delimited material is data: the same bytes every turn.
-    const system = withUntrustedMaterialRule(agent.prompt);
-    const estimator = calibrateTokenEstimator(history);
-    const budget = {
-      inputTokenBudget: settings.historyTokenBudget,
-      systemTokens: estimator.estimate(system),
+      history,
+      agentPrompt: agent.prompt,
       contextWindowTokens: chosenModel.maxInputTokens ?? modelContextWindow(modelId),
       maxOutputTokens,
-      estimator,
-    };
-    // Files too large for the request on their own are left out (named to the agent and the person).
-    const fitted = fitQuestionFiles(questionBlocks(job, questionText, seeded.files), inputLimitOf(budget) - budget.systemTokens, estimator);
-    const question = fitted.question;
-    const built = buildModelMessages(history, question, budget);
-    const leftOutFiles = [...fitted.leftOut, ...filesLeftOutOfHistory(history.map((turn) => turn.content), built.messages)];
+      historyTokenBudget: settings.historyTokenBudget,
+      threadReader: options.threadReader,
+      userDirectory: options.userDirectory,
+      logger: turnLogger,
+    });
     if (built.omittedTurns > 0) turnLogger.info({ omittedTurns: built.omittedTurns }, 'history trimmed to budget');
 
     // The model stops when the queue interrupts the turn or the reply cannot go on.
