@@ -127,21 +127,29 @@ export class FakeSlackFiles {
       return true;
     }
     res.writeHead(200, { 'content-type': file.mimetype, 'content-length': String(file.bytes.length) });
-    let offset = 0;
-    const pump = (): void => {
-      while (offset < file.bytes.length) {
-        const chunk = file.bytes.subarray(offset, offset + 64 * 1024);
-        offset += chunk.length;
-        download.bytesWritten = offset;
-        if (!res.write(chunk)) {
-          res.once('drain', pump);
-          return;
-        }
-      }
-      res.end();
-    };
-    res.on('close', () => res.removeAllListeners('drain'));
-    pump();
+    writeInChunks(res, file.bytes, (written) => (download.bytesWritten = written));
     return true;
   }
+}
+
+/**
+ * Writes `bytes` in 64 KB chunks, honouring back-pressure, and reports how much was written so
+ * far; a client that stops reading early is seen to have stopped (the rest is never written).
+ */
+export function writeInChunks(res: ServerResponse, bytes: Buffer, onWritten: (written: number) => void): void {
+  let offset = 0;
+  const pump = (): void => {
+    while (offset < bytes.length) {
+      const chunk = bytes.subarray(offset, offset + 64 * 1024);
+      offset += chunk.length;
+      onWritten(offset);
+      if (!res.write(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end();
+  };
+  res.on('close', () => res.removeAllListeners('drain'));
+  pump();
 }

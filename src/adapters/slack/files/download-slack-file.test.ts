@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeInChunks } from '../../../../test/fakes/fake-slack-files.js';
 import { downloadSlackFile } from './download-slack-file.js';
 
 const token = 'xoxb-test-token';
@@ -14,21 +15,9 @@ interface Served {
 }
 
 function streamChunks(res: ServerResponse, total: number, state: Served['lastStreamed']): void {
-  const chunk = Buffer.alloc(64 * 1024, 0x61);
   state.written = 0;
   state.total = total;
-  const pump = (): void => {
-    while (state.written < total) {
-      state.written += chunk.length;
-      if (!res.write(chunk)) {
-        res.once('drain', pump);
-        return;
-      }
-    }
-    res.end();
-  };
-  res.on('close', () => res.removeAllListeners('drain'));
-  pump();
+  writeInChunks(res, Buffer.alloc(total, 0x61), (written) => (state.written = written));
 }
 
 async function listen(handler: (served: Served) => Parameters<typeof createServer>[1]): Promise<Served> {
