@@ -150,7 +150,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     if (consultable.length > 0) tools.push({ kind: 'consult', members: consultable.map((member) => ({ name: member.name, description: member.description })) });
     const extract = [...history.slice(-6).map((turn) => textOf(turn.content)), questionText].join('\n\n').slice(-4_000);
     // Files are read now (every turn: a follow-up sees them), within the process's file memory.
-    const files = await resolveSharedFiles(built.messages, options.fileReader, { logger: turnLogger, countFile: (kind, outcome) => observer?.fileRead?.({ kind, outcome }), signal: stopController.signal, budget: options.fileMemory, spareTokens: built.inputLimit - built.estimatedInputTokens });
+    const files = await resolveSharedFiles(built.messages, options.fileReader, { logger: turnLogger, clock, countFile: (kind, outcome) => observer?.fileRead?.({ kind, outcome }), signal: stopController.signal, budget: options.fileMemory, spareTokens: built.inputLimit - built.estimatedInputTokens });
     showLeftOutFiles(reply, [...leftOutFiles, ...files.leftOut], turnLogger);
     const events = streamAnswer({
       model,

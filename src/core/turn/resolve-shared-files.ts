@@ -3,7 +3,7 @@ import type { FileContent, SharedFileReader } from '../files/ports.js';
 import type { SharedFileRef } from '../files/shared-file-ref.js';
 import type { ContentBlock } from '../model/content-block.js';
 import type { ModelMessage } from '../model/ports.js';
-import type { Logger } from '../shared/ports.js';
+import type { Clock, Logger } from '../shared/ports.js';
 import { estimatedPdfPages, PDF_TOKENS_PER_PAGE } from './history-content.js';
 import { quoteUntrusted } from './quote-untrusted.js';
 
@@ -54,14 +54,14 @@ export interface ResolvedFiles {
 export async function resolveSharedFiles(
   messages: readonly ModelMessage[],
   reader: SharedFileReader | undefined,
-  options: { logger: Logger; countFile?: FileReadCounter; signal?: AbortSignal; budget?: ByteBudget; spareTokens?: number },
+  options: { logger: Logger; clock: Clock; countFile?: FileReadCounter; signal?: AbortSignal; budget?: ByteBudget; spareTokens?: number },
 ): Promise<ResolvedFiles> {
   const refs = new Map<string, SharedFileRef>();
   for (const message of messages) for (const block of message.content) if (block.type === 'file') refs.set(block.file.fileId, block.file);
   if (refs.size === 0) return { messages: [...messages], leftOut: [], release: () => {} };
   let bytes = 0;
   for (const file of refs.values()) bytes += (file.size ?? file.maxBytes) * HELD_COPIES;
-  const waitStartedAt = Date.now();
+  const waitStartedAt = options.clock.now();
   let release = () => {};
   try {
     if (options.budget) release = await options.budget.acquire(bytes, options.signal);
@@ -69,7 +69,7 @@ export async function resolveSharedFiles(
     // Stopped while waiting: nothing is read; the aborted turn ends as any stopped turn does.
     return { messages: [...messages], leftOut: [], release };
   }
-  const waitedMs = Date.now() - waitStartedAt;
+  const waitedMs = options.clock.now() - waitStartedAt;
   if (waitedMs > 50) options.logger.info({ waitedMs, heldBytes: bytes }, 'waited for file memory');
   const read = new Map<string, ContentBlock>();
   const pagesRead = new Map<string, number>();
