@@ -8,6 +8,7 @@ import type { FakeAnthropicReply } from '../test/fakes/fake-anthropic-api.js';
 import { startFakeSlackApi } from '../test/fakes/fake-slack-api.js';
 import { postSlackEvent } from '../test/fakes/sign-slack-request.js';
 import { buildMentionEvent } from '../test/e2e/slack-event-builders.js';
+import { sharedFileContents } from './shared-file-contents.js';
 
 /** A request from the bench process. */
 export type FakeServicesRequest =
@@ -48,11 +49,13 @@ async function main(): Promise<void> {
   const anthropic = await startFakeAnthropicApi({ defaultReply: () => reply, keepRequestBodies: false });
   let batch = 0;
 
-  const text = (bytes: number) => 'CREATE TABLE events (id bigint primary key, payload jsonb);\n'.repeat(Math.ceil(bytes / 60)).slice(0, bytes);
-  const hostFiles = (spec: SharedFilesSpec, name: string) => [
-    slack.files.add({ name: `schema-${name}.sql`, mimetype: 'text/plain', filetype: 'sql', content: text(spec.textBytes) }),
-    slack.files.add({ name: `diagram-${name}.png`, mimetype: 'image/png', filetype: 'png', content: Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(spec.imageBytes - 8, 3)]) }),
-  ];
+  const hostFiles = (spec: SharedFilesSpec, name: string) => {
+    const { text, image } = sharedFileContents(spec.textBytes, spec.imageBytes);
+    return [
+      slack.files.add({ name: `schema-${name}.sql`, mimetype: 'text/plain', filetype: 'sql', content: text }),
+      slack.files.add({ name: `diagram-${name}.png`, mimetype: 'image/png', filetype: 'png', content: image }),
+    ];
+  };
 
   async function post(request: Extract<FakeServicesRequest, { type: 'post' }>): Promise<PostResult> {
     reply = request.reply;

@@ -2,6 +2,7 @@ import { buildMentionEvent } from '../test/e2e/slack-event-builders.js';
 import type { BenchRow } from './bench-row.js';
 import { formatNumber, pause, percentile, pollUntil } from './bench-stats.js';
 import { startFakeServices, waitForStats } from './measure-concurrency.js';
+import { sharedFileContents } from './shared-file-contents.js';
 import { startBenchCrew } from './start-bench-crew.js';
 
 /** Options of {@link measureSharedFiles}. */
@@ -15,6 +16,13 @@ export interface SharedFilesOptions {
 const WARM_UP = 5;
 
 /**
+ * The default history budget (60,000 tokens) has no room for a 200 KB text file (about 50,000
+ * tokens) beside a question: it would be left out, and nothing read. The bench gives the files
+ * room, as a deployment that expects such files would.
+ */
+const ROOM_FOR_FILES = { HISTORY_TOKEN_BUDGET: '200000' };
+
+/**
  * (i) shared files: each question carries a 200 KB text file and a 1 MB PNG hosted by the fake
  * Slack (downloaded with the bot token over loopback). Time: bench clock when it starts POSTing
  * the signed event → fake Anthropic `receivedAt` of the model request, one question at a time.
@@ -23,12 +31,11 @@ const WARM_UP = 5;
  * in a child process (as in f), so only the bot's own memory is counted.
  */
 export async function measureSharedFiles(options: SharedFilesOptions): Promise<BenchRow[]> {
-  const bench = await startBenchCrew();
+  const bench = await startBenchCrew({ env: ROOM_FOR_FILES });
   const slack = bench.slack;
   const anthropic = bench.anthropic;
   if (!slack || !anthropic) throw new Error('in-process fakes expected');
-  const text = 'CREATE TABLE events (id bigint primary key, account_id bigint, payload jsonb);\n'.repeat(Math.ceil(200_000 / 79)).slice(0, 200_000);
-  const image = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(1024 * 1024 - 8, 3)]);
+  const { text, image } = sharedFileContents(200_000, 1024 * 1024);
   const latencies: number[] = [];
   let failures = 0;
   try {
@@ -43,9 +50,12 @@ export async function measureSharedFiles(options: SharedFilesOptions): Promise<B
       const requestIndex = anthropic.requests.length;
       const sentAt = Date.now();
       const status = await bench.postEvent(event);
-      const arrived = await pollUntil(() => anthropic.requests.length > requestIndex, 5000, 1);
+      // The fake records a request on arrival and its body once read: wait for the body.
+      const arrived = await pollUntil(() => anthropic.requests[requestIndex]?.body !== undefined, 5000, 1);
       const request = anthropic.requests[requestIndex];
-      if (status !== 200 || !arrived || !request) {
+      // Both files must be in the request (base64 image and text), or the figure measures nothing.
+      const carried = request !== undefined && (JSON.stringify(request.body) ?? '').length > text.length + image.length * (4 / 3);
+      if (status !== 200 || !arrived || !request || !carried) {
         failures += 1;
         continue;
       }
@@ -84,7 +94,7 @@ async function measurePeakGrowth(count: number): Promise<number> {
   const services = await startFakeServices();
   const bench = await startBenchCrew({
     external: { slackUrl: services.slackUrl, anthropicUrl: services.anthropicUrl },
-    env: { TURN_CONCURRENCY: String(count), SLACK_FILE_HOSTS: new URL(services.slackUrl).host },
+    env: { ...ROOM_FOR_FILES, TURN_CONCURRENCY: String(count), SLACK_FILE_HOSTS: new URL(services.slackUrl).host },
   });
   try {
     // One warm-up question, so code paths are compiled before the baseline.
