@@ -12,6 +12,7 @@ import { createSlackApp } from './adapters/slack/create-slack-app.js';
 import { registerActionListeners } from './adapters/slack/listeners/register-action-listeners.js';
 import { registerCrewCommand } from './adapters/slack/listeners/register-crew-command.js';
 import { registerEventListeners } from './adapters/slack/listeners/register-event-listeners.js';
+import { registerSessionListeners } from './adapters/slack/listeners/register-session-listeners.js';
 import { createSlackReplySink } from './adapters/slack/slack-reply-sink.js';
 import { createSlackThreadReader } from './adapters/slack/slack-thread-reader.js';
 import { createSlackUserDirectory } from './adapters/slack/slack-user-directory.js';
@@ -88,6 +89,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     maxStreamAgeMs: config.slackStream.rotateAfterMs,
     onSlackError: metrics.countSlackError,
     onFirstVisibleText: (agent, sinceStartMs) => metrics.observer.firstVisibleText?.({ agent, sinceStartMs }),
+    agentSessions: config.slack.agentSessions,
     now: clock.now,
   });
   slack.app.use(createSlackRequestObserver({ logger, observeAck: metrics.observeEventAck }));
@@ -149,6 +151,12 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     onBudgetRefused: metrics.countBudgetRefusal,
   });
   registerEventListeners(slack.app, { intake, registry, sink, store: backend.store, logger, clock });
+  registerSessionListeners(slack.app, { stopRequests: backend.stopRequests, logger, clock });
+  // A Stop pressed on any replica stops the answer wherever it runs.
+  const unsubscribeStops = backend.stopRequests.subscribe((request) => {
+    const stopped = sink.stopThread(request);
+    if (stopped > 0) logger.info({ team: request.thread.teamId, channel: request.thread.channelId, thread: request.thread.threadTs, stopped }, 'stopped the running answer on an agent session Stop');
+  });
   registerActionListeners(slack.app, { intake, store: backend.store, logger, clock, onSlackError: metrics.countSlackError });
   registerCrewCommand(slack.app, {
     registry,
@@ -218,6 +226,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
       logger.info({ deadlineMs }, 'shutting down: finishing answers in flight');
       if (slack.socketReceiver) await slack.app.stop().catch((error: unknown) => logger.warn({ err: error }, 'socket mode stop failed'));
       await backend.queue.stop(deadlineMs);
+      unsubscribeStops();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await metricsServer.close();

@@ -72,6 +72,7 @@ export const environmentSchema = z
     LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
     /** Hosts shared files are downloaded from (comma-separated); default Slack's file hosts. For tests against a fake Slack. */
     SLACK_FILE_HOSTS: optionalString,
+    AGENT_SESSIONS: z.enum(['on', 'off']).default('on'),
     /** `off` disables web search and web fetch for every agent of the install. */
     WEB_TOOLS: z.enum(['on', 'off']).default('on'),
     /** Model for agents with `model: inherit` or none; unset = the newest Sonnet the key can use. */

@@ -41,7 +41,9 @@ describe('loadConfig', () => {
       appToken: undefined,
       apiUrl: undefined,
       mode: 'http',
+      agentSessions: true,
     });
+    expect(loadConfig({ ...httpEnv, AGENT_SESSIONS: 'off' }).slack.agentSessions).toBe(false);
     expect(config.anthropic.apiKey).toBe('sk-ant-test');
     // No model is pinned by default: aliases resolve to the newest model the key can use.
     expect(config.anthropic.modelOverrides).toEqual({});

@@ -14,6 +14,8 @@ export interface Config {
     fileHosts?: string[];
     /** `socket` when an app token is set, else `http`. */
     mode: 'http' | 'socket';
+    /** `AGENT_SESSIONS`: show each thread as a Slack agent session (status, title, native Stop). */
+    agentSessions: boolean;
   };
   anthropic: {
     apiKey: string;
@@ -121,6 +123,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       apiUrl: env.SLACK_API_URL,
       ...(env.SLACK_FILE_HOSTS ? { fileHosts: env.SLACK_FILE_HOSTS.split(',').map((host) => host.trim()).filter((host) => host !== '') } : {}),
       mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',
+      agentSessions: env.AGENT_SESSIONS === 'on',
     },
     anthropic: {
       apiKey: env.ANTHROPIC_API_KEY,

@@ -4,6 +4,10 @@ import { createMemoryDeliveryGuard } from '../adapters/memory/memory-delivery-gu
 import { createMemoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
 import { createMemorySpendLedger } from '../adapters/memory/memory-spend-ledger.js';
 import { createMemoryTurnQueue } from '../adapters/memory/memory-turn-queue.js';
+import { createMemoryStopRequestBus } from '../adapters/memory/memory-stop-request-bus.js';
+import { createRedisStopRequestBus } from '../adapters/redis/redis-stop-request-bus.js';
+import { createRedisKeys } from '../adapters/redis/redis-keys.js';
+import type { StopRequestBus } from '../core/sessions/ports.js';
 import { createRedisConnection } from '../adapters/redis/create-redis-connection.js';
 import { createRedisConversationStore } from '../adapters/redis/redis-conversation-store.js';
 import { createRedisDeliveryGuard } from '../adapters/redis/redis-delivery-guard.js';
@@ -28,6 +32,8 @@ export interface StateBackend {
   queue: TurnQueue;
   /** Daily token use per workspace and channel (the budgets' counters). */
   spendLedger: SpendLedger;
+  /** Carries Stop presses on agent sessions to the replica running the answer. */
+  stopRequests: StopRequestBus;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -61,6 +67,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
       rateLimiter: createMemoryRateLimiter({ clock }),
       queue: createMemoryTurnQueue({ logger, concurrency: config.runtime.turnConcurrency, onJobFailed }),
       spendLedger: createMemorySpendLedger({ clock }),
+      stopRequests: createMemoryStopRequestBus(),
       ping: () => store.ping(),
       close: async () => undefined,
     };
@@ -92,12 +99,19 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
     // A crashed replica's turn is looked for at least once per lock lifetime.
     reclaimIntervalMs: Math.min(5_000, config.queue.lockTtlMs),
   });
+  const stopRequests = createRedisStopRequestBus({
+    redis,
+    subscriber: createRedisConnection({ url: config.redisUrl, connectionName: 'crew-stops', logger }),
+    channel: createRedisKeys(keyPrefix).stopChannel,
+    logger,
+  });
   return {
     store,
     guard: createRedisDeliveryGuard({ redis, keyPrefix }),
     rateLimiter: createRedisRateLimiter({ redis, keyPrefix, clock }),
     queue,
     spendLedger: createRedisSpendLedger({ redis, keyPrefix }),
+    stopRequests,
     ping: async () => {
       try {
         await store.ping();
@@ -107,6 +121,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
       }
     },
     close: async () => {
+      await stopRequests.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

@@ -5,6 +5,7 @@ import type { SlackIdentity, SlackMethodContext } from './fake-slack-args.js';
 import { decodeSlackRequest, readBody, sendJson } from './fake-slack-http.js';
 import { fakeSlackMethods } from './fake-slack-methods.js';
 import { FakeSlackFiles } from './fake-slack-files.js';
+import { FakeSlackSessions } from './fake-slack-sessions.js';
 import { FakeSlackThreads } from './fake-slack-threads.js';
 import { FakeSlackUsers } from './fake-slack-users.js';
 import type {
@@ -41,6 +42,8 @@ export interface FakeSlackApi {
   readonly url: string;
   /** Files shared in events: hosted at private URLs that need the bot token. */
   readonly files: FakeSlackFiles;
+  /** Agent sessions (`agents.sessions.*`), by thread. */
+  readonly sessions: FakeSlackSessions;
   /** `http://127.0.0.1:PORT`. */
   readonly origin: string;
   readonly identity: SlackIdentity;
@@ -109,6 +112,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     appId: options.appId ?? 'A111',
   };
   const threads = new FakeSlackThreads();
+  const sessions = new FakeSlackSessions();
   const users = new FakeSlackUsers(options.users);
   const calls: FakeSlackCall[] = [];
   const faults = new Map<string, FakeSlackFault[]>();
@@ -130,6 +134,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
 
   const ctx: SlackMethodContext = {
     threads,
+    sessions,
     identity,
     options,
     now: () => Date.now(),
@@ -172,7 +177,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       sendJson(res, httpStatus, response, headers);
     };
     if (latencyMs > 0) await sleep(latencyMs);
-    const handler = fakeSlackMethods[method];
+    const handler = fakeSlackMethods[method] ?? sessions.methods[method];
     if (!handler) return reply(200, { ok: false, error: 'unknown_method' });
     const auth = authError(method, decoded.token);
     if (auth) return reply(200, { ok: false, error: auth });
@@ -244,6 +249,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       threads.clear();
       users.clear();
       files.clear();
+      sessions.clear();
       notIn = new Set(options.notInChannels ?? []);
       latencyMs = options.latencyMs ?? 0;
     },
@@ -256,6 +262,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       latencyMs = ms;
     },
     files,
+    sessions,
     callsTo: (method) => calls.filter((c) => c.method === method),
     messagesIn: (channel, threadTs) =>
       visible(threadTs === undefined ? threads.inChannel(channel) : threads.thread(channel, threadTs)),

@@ -1,3 +1,4 @@
+import type { FakeSlackSessions } from './fake-slack-sessions.js';
 import type { FakeSlackThreads } from './fake-slack-threads.js';
 import type { FakeSlackApiOptions, FakeSlackUser, SlackArgs, SlackResult } from './fake-slack-types.js';
 
@@ -23,6 +24,8 @@ export interface SlackIdentity {
 /** What a method handler may use. */
 export interface SlackMethodContext {
   threads: FakeSlackThreads;
+  /** Agent sessions by thread. */
+  sessions: FakeSlackSessions;
   identity: SlackIdentity;
   options: FakeSlackApiOptions;
   now(): number;

@@ -89,6 +89,7 @@ const stopStream: SlackMethodHandler = (args, ctx) => {
   if (blocks !== undefined) message.blocks = blocks;
   if (args['metadata'] !== undefined) message.metadata = args['metadata'];
   (message.stream as NonNullable<StoredMessage['stream']>).stoppedAt = ctx.now();
+  ctx.sessions.streamStopped(message.channel, message.threadTs, ctx.now());
   return {
     ok: true,
     channel: message.channel,

@@ -39,6 +39,7 @@ export function testAgent(name: string, aliases: string[] = [], overrides: Parti
     aliases,
     displayName: name,
     suggestedPrompts: [],
+    loadingMessages: [],
     tools: [],
     consults: [],
     sourceFile: `agents/${name}.md`,

@@ -35,6 +35,8 @@ export interface RedisKeys {
   readonly waiting: string;
   /** Jobs the queue gave up on, newest first (bounded, expiring). */
   readonly deadLetters: string;
+  /** Pub/sub channel (not a key: nothing is stored) carrying Stop presses to every replica. */
+  readonly stopChannel: string;
 }
 
 /** Throws `ConfigError` when the prefix would break the hash tags. */
@@ -60,5 +62,6 @@ export function createRedisKeys(prefix: string = DEFAULT_REDIS_KEY_PREFIX): Redi
     turnStream: `${prefix}turns`,
     waiting: `${prefix}waiting`,
     deadLetters: `${prefix}dead-letters`,
+    stopChannel: `${prefix}stops`,
   };
 }

@@ -22,6 +22,8 @@ export class SlackAnswerStream extends SlackStreamMessages {
   /** Every Slack call of this answer runs on this queue, one at a time; it also paces the sends. */
   private readonly queue: PacedSendQueue;
   private statusShown = false;
+  /** Stopped through the agent session (the stream is still open), not by Slack's stream Stop. */
+  private stoppedBySession = false;
 
   constructor(options: SlackAnswerStreamOptions) {
     super(options);
@@ -96,21 +98,15 @@ export class SlackAnswerStream extends SlackStreamMessages {
     await this.queue.run(() => this.close(ending));
   }
 
-
-
-
-
-
-
-
-
-
-
-
   private async close(ending: AnswerEnding): Promise<void> {
     if (this.failure) return;
     if (this.stoppedByUser) {
-      await this.postFollowUp(formatStoppedNotice());
+      // A session Stop leaves the stream open: the note ends it, in place.
+      const open = this.stoppedBySession ? this.current : undefined;
+      this.current = undefined;
+      if (open && (await this.poster.stopStream(open.ts, `\n\n${formatStoppedNotice()}`)) === 'ok') return;
+      if (this.stoppedBySession && this.fallback) await this.fallback.append(`\n\n${formatStoppedNotice()}`);
+      else await this.postFollowUp(formatStoppedNotice());
       return;
     }
     const { notice, retry } = ending;
@@ -133,7 +129,20 @@ export class SlackAnswerStream extends SlackStreamMessages {
     else if (this.statusShown) await this.poster.setStatus('');
   }
 
-
+  /**
+   * Stop pressed on the thread's agent session (Slack's native Stop, possibly heard by another
+   * replica). Unlike the stream's own Stop, Slack has not ended the stream: nothing more is sent,
+   * and closing ends the open message with the "stopped" note.
+   */
+  stopBySession(): void {
+    if (this.stoppedByUser || this.closed || this.failure) return;
+    this.stoppedBySession = true;
+    this.stoppedByUser = true;
+    this.text.clear();
+    this.queue.cancel();
+    this.options.logger.info({ deliveredChars: this.deliveredText.length }, 'stopped by the agent session Stop');
+    this.options.hooks.onStopRequested();
+  }
 
   protected stopRequested(): void {
     if (this.stoppedByUser) return;

@@ -5,6 +5,9 @@ import { describeErrorForUser } from '../../core/reply/describe-error-for-user.j
 import type { ReplySink, ReplyTarget } from '../../core/reply/ports.js';
 import { markdownToMrkdwn } from './markdown-to-mrkdwn.js';
 import { readSlackError } from './read-slack-error.js';
+import type { StopRequest } from '../../core/sessions/ports.js';
+import { formatThreadKey } from '../../core/thread/thread-key.js';
+import { SlackAgentSessions } from './slack-agent-sessions.js';
 import { SlackReply } from './slack-reply.js';
 import { callSlack } from './slack-call.js';
 import { escapeSlackText, linkChannel, neutraliseBroadcastWords, sanitizeOutboundMarkdown } from './sanitize-outbound-text.js';
@@ -20,7 +23,18 @@ export interface SlackReplySinkOptions {
   onSlackError?: (method: string, code: string) => void;
   /** The first message of an answer exists in Slack (metrics). */
   onFirstVisibleText?: (agent: string, sinceTurnStartMs: number) => void;
+  /** Use Slack's agent sessions (status, title, native Stop); default true. */
+  agentSessions?: boolean;
   now?: () => number;
+}
+
+/** The Slack reply sink, plus what only the Slack side needs: Stop presses on agent sessions. */
+export interface SlackReplySink extends ReplySink {
+  /**
+   * Stops the answer this process is running in the request's thread, if any (the one its
+   * messages were for, or the one that has no message yet). Returns how many answers it stopped.
+   */
+  stopThread(request: StopRequest): number;
 }
 
 /**
@@ -36,8 +50,11 @@ function describeUndeliverable(failure: DeliveryError): string {
 }
 
 /** Shows answers in Slack threads: native streaming first, post-and-update as the fallback. */
-export function createSlackReplySink(options: SlackReplySinkOptions): ReplySink {
+export function createSlackReplySink(options: SlackReplySinkOptions): SlackReplySink {
   const { client } = options;
+  const sessions = new SlackAgentSessions({ client, logger: options.logger, onSlackError: options.onSlackError, enabled: options.agentSessions });
+  /** Answers being shown by this process, by thread. */
+  const running = new Map<string, Set<SlackReply>>();
 
   function face(target: ReplyTarget) {
     return {
@@ -96,8 +113,22 @@ export function createSlackReplySink(options: SlackReplySinkOptions): ReplySink 
   }
 
   return {
+    stopThread(request) {
+      const replies = running.get(formatThreadKey(request.thread));
+      let stopped = 0;
+      for (const reply of replies ?? []) {
+        const shown = reply.messageTs;
+        // A press on an earlier answer's message must not stop the one running now.
+        if (request.messageTs.length > 0 && shown.length > 0 && !shown.some((ts) => request.messageTs.includes(ts))) continue;
+        reply.stopForSession();
+        stopped += 1;
+      }
+      return stopped;
+    },
+
     open(target) {
-      return new SlackReply({
+      const threadId = formatThreadKey(target);
+      const reply: SlackReply = new SlackReply({
         client,
         target,
         logger: loggerFor(target),
@@ -108,7 +139,15 @@ export function createSlackReplySink(options: SlackReplySinkOptions): ReplySink 
         onFirstVisibleText: options.onFirstVisibleText,
         now: options.now ?? Date.now,
         reportUndeliverable: (failedTarget, stream, logger) => (stream.failure ? reportUndeliverable(failedTarget, stream.failure, logger) : Promise.resolve()),
+        sessions,
+        onClosed: () => {
+          const replies = running.get(threadId);
+          replies?.delete(reply);
+          if (replies?.size === 0) running.delete(threadId);
+        },
       });
+      running.set(threadId, (running.get(threadId) ?? new Set()).add(reply));
+      return reply;
     },
 
     async postNotice(target, text) {

@@ -1,5 +1,6 @@
 import type { ProgressItem, Reply, ReplyEnding, ReplyStop, ReplyTarget, RetryOffer } from '../../core/reply/ports.js';
 import type { Logger } from '../../core/shared/ports.js';
+import type { SlackAgentSessions } from './slack-agent-sessions.js';
 import { SlackAnswerStream, type SlackAnswerStreamOptions } from './slack-answer-stream.js';
 
 /** What a {@link SlackReply} needs beyond the stream's own options. */
@@ -8,6 +9,10 @@ export interface SlackReplyOptions extends Omit<SlackAnswerStreamOptions, 'hooks
   reportUndeliverable(target: ReplyTarget, stream: SlackAnswerStream, logger: Logger): Promise<void>;
   /** The first message of the answer exists in Slack (metrics). */
   onFirstVisibleText?: (agent: string, sinceTurnStartMs: number) => void;
+  /** The thread's agent session: `processing` from open, `active` once closed. */
+  sessions?: SlackAgentSessions;
+  /** Runs once the answer is closed (the sink forgets it then). */
+  onClosed?: () => void;
   now: () => number;
 }
 
@@ -36,6 +41,28 @@ export class SlackReply implements Reply {
         onStopRequested: () => this.stop(),
       },
     });
+    this.session = this.startSession();
+  }
+
+  /** The session update that opened this answer (`processing`, with its title when it is new). */
+  private readonly session: Promise<void>;
+
+  private async startSession(): Promise<void> {
+    const { sessions, target, logger } = this.options;
+    if (!sessions) return;
+    const title = target.sessionTitle;
+    const reported = await sessions.setStatus(target, 'processing', { title });
+    // An existing session keeps its title on setStatus: give it the question's.
+    if (title && reported && reported.title !== title) await sessions.rename(target, title);
+    if (reported) logger.debug({ titled: title !== undefined }, 'agent session processing');
+  }
+
+  /**
+   * The person pressed Stop on the thread's agent session (heard on any replica): the answer
+   * stops like a Stop on the stream, except that its open message is ended with the note.
+   */
+  stopForSession(): void {
+    this.stream.stopBySession();
   }
 
   get stopped(): AbortSignal {
@@ -78,6 +105,10 @@ export class SlackReply implements Reply {
     for (const ts of this.stream.messageTs) if (!this.messageTs.includes(ts)) this.messageTs.push(ts);
     this.ended = true;
     this.wake();
+    this.options.onClosed?.();
+    // Answered, stopped or failed: the session waits for the next question either way.
+    await this.session;
+    await this.options.sessions?.setStatus(this.options.target, 'active');
     if (this.stream.failure) {
       this.stop();
       await this.options.reportUndeliverable(this.options.target, this.stream, this.options.logger);

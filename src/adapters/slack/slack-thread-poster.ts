@@ -125,10 +125,13 @@ export class SlackThreadPoster {
   /** Sets (or with '' clears) the thread's status line; failures only matter for logs. */
   async setStatus(status: string): Promise<void> {
     try {
+      const loading = this.options.target.agent.loadingMessages;
       await this.call('assistant.threads.setStatus', {
         channel_id: this.options.target.channelId,
         thread_ts: this.options.target.threadTs,
         status,
+        // The agent's own words while it works (Slack rotates them in place of the status).
+        ...(status !== '' && loading && loading.length > 0 ? { loading_messages: [...loading] } : {}),
       });
     } catch (error) {
       this.options.logger.debug({ code: readSlackError(error).code }, 'could not set thread status');

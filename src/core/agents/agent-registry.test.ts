@@ -14,6 +14,7 @@ function makeAgent(name: string, aliases: string[] = []): Agent {
     aliases,
     displayName: name,
     suggestedPrompts: [],
+    loadingMessages: [],
     tools: [],
     consults: [],
     sourceFile: `agents/${name}.md`,

@@ -24,6 +24,7 @@ export const AGENT_FRONTMATTER_KEYS = [
   'display_name',
   'icon_emoji',
   'suggested_prompts',
+  'loading_messages',
   'consults',
   'effort',
   'crew',
@@ -44,6 +45,9 @@ const frontmatterObject = z.object({
   suggested_prompts: z
     .unknown()
     .transform((value, ctx) => normalizeList(value, 'suggested_prompts', ctx, { splitCommas: false })),
+  loading_messages: z
+    .unknown()
+    .transform((value, ctx) => normalizeList(value, 'loading_messages', ctx, { splitCommas: false })),
   consults: z.unknown().transform((value, ctx) => normalizeList(value, 'consults', ctx, { splitCommas: true })),
   effort: z.unknown().transform((value, ctx) => normalizeEffort(value, ctx)),
   crew: z.unknown().transform((value, ctx) => normalizeOptionalText(value, 'crew', ctx)),
@@ -63,6 +67,8 @@ export const agentSchema = z.preprocess(fillAbsentKeys, frontmatterObject).trans
   displayName: fields.display_name ?? deriveDisplayName(fields.name),
   iconEmoji: fields.icon_emoji,
   suggestedPrompts: fields.suggested_prompts,
+  // Slack shows at most ten, each a short phrase.
+  loadingMessages: fields.loading_messages.slice(0, 10).map((message) => message.slice(0, 150)),
   consults: fields.consults.map((name) => name.toLowerCase()),
   ...(fields.effort ? { effort: fields.effort } : {}),
   ...(fields.crew ? { crew: fields.crew } : {}),

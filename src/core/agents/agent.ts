@@ -19,6 +19,8 @@ export interface Agent {
   iconEmoji?: string;
   /** Suggested prompts for the Messages tab (crew key `suggested_prompts`). */
   suggestedPrompts: string[];
+  /** What Slack shows while the agent works, in turn (crew key `loading_messages`, at most 10). */
+  loadingMessages: string[];
   /** Tools listed in the file: web search / fetch and `Agent(...)` consults are honoured, the rest ignored. */
   tools: string[];
   /** How hard the model thinks for this agent (`effort`: low … max); the model's default when absent. */

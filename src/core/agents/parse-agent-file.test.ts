@@ -42,6 +42,9 @@ describe('parseAgentFile', () => {
             'suggested_prompts:',
             '  - Review my schema',
             '  - Plan a migration, step by step',
+            'loading_messages:',
+            '  - Sketching the boxes and arrows…',
+            '  - Counting the round trips…',
           ].join('\n'),
           '# Role\n\nYou design backends.',
         ),
@@ -58,6 +61,7 @@ describe('parseAgentFile', () => {
       displayName: 'The Architect',
       iconEmoji: ':building_construction:',
       suggestedPrompts: ['Review my schema', 'Plan a migration, step by step'],
+      loadingMessages: ['Sketching the boxes and arrows…', 'Counting the round trips…'],
       consults: [],
       sourceFile: FILE,
     });

@@ -9,8 +9,10 @@ export interface ReplyTarget {
   /** The person who asked (streams in channels are addressed to them). */
   recipientUserId: string;
   isDirectMessage: boolean;
-  /** The agent's face in Slack. */
-  agent: { name: string; displayName: string; iconEmoji?: string };
+  /** The agent's face in Slack, and what it shows while it works (agent-file `loading_messages`). */
+  agent: { name: string; displayName: string; iconEmoji?: string; loadingMessages?: readonly string[] };
+  /** Title for the thread's agent session when this turn starts it (the first question, summarized). */
+  sessionTitle?: string;
   /** The turn being answered, and the Slack delivery that asked it (for logs). */
   turnId?: string;
   eventId?: string;

@@ -12,6 +12,7 @@ import type { ModelClient } from '../model/ports.js';
 import type { TurnJob } from '../queue/turn-job.js';
 import type { TurnJobContext, TurnJobRunner } from '../queue/ports.js';
 import { describeErrorForUser } from '../reply/describe-error-for-user.js';
+import { summarizeSessionTitle } from '../sessions/summarize-session-title.js';
 import { replyStopOf, type Reply, type ReplySink, type ReplyTarget } from '../reply/ports.js';
 import type { Clock, Logger } from '../shared/ports.js';
 import type { ConversationStore, ThreadHistoryReader, UserDirectory } from '../thread/ports.js';
@@ -70,7 +71,7 @@ function targetFor(job: TurnJob, agent: Agent, startedAt: number): ReplyTarget {
     threadTs: job.threadTs,
     recipientUserId: job.userId,
     isDirectMessage: job.isDirectMessage,
-    agent: { name: agent.name, displayName: agent.displayName, iconEmoji: agent.iconEmoji },
+    agent: { name: agent.name, displayName: agent.displayName, iconEmoji: agent.iconEmoji, ...(agent.loadingMessages.length > 0 ? { loadingMessages: agent.loadingMessages } : {}) },
     turnId: job.id,
     ...(job.eventId ? { eventId: job.eventId } : {}),
     turnStartedAt: startedAt,
@@ -142,7 +143,9 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     const abortTurn = () => stopController.abort();
     context.signal.addEventListener('abort', abortTurn, { once: true });
     if (context.signal.aborted) abortTurn();
-    const reply = sink.open(target);
+    // The thread's first turn names its agent session after the question.
+    const sessionTitle = history.length === 0 ? summarizeSessionTitle(job.text) : undefined;
+    const reply = sink.open(sessionTitle ? { ...target, sessionTitle } : target);
     reply.stopped.addEventListener('abort', abortTurn, { once: true });
     // Members this agent may consult (one level deep: a consulted member gets no consult tool).
     const consultable = consultTargetsOf(agent, registry);
