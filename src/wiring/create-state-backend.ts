@@ -4,6 +4,9 @@ import { createMemoryDeliveryGuard } from '../adapters/memory/memory-delivery-gu
 import { createMemoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
 import { createMemorySpendLedger } from '../adapters/memory/memory-spend-ledger.js';
 import { createMemoryTurnQueue } from '../adapters/memory/memory-turn-queue.js';
+import { createMemoryChannelDefaults } from '../adapters/memory/memory-channel-defaults.js';
+import { createRedisChannelDefaults } from '../adapters/redis/redis-channel-defaults.js';
+import type { ChannelDefaults } from '../core/channels/ports.js';
 import { createRedisConnection } from '../adapters/redis/create-redis-connection.js';
 import { createRedisConversationStore } from '../adapters/redis/redis-conversation-store.js';
 import { createRedisDeliveryGuard } from '../adapters/redis/redis-delivery-guard.js';
@@ -28,6 +31,8 @@ export interface StateBackend {
   queue: TurnQueue;
   /** Daily token use per workspace and channel (the budgets' counters). */
   spendLedger: SpendLedger;
+  /** Each channel's default agent (`/crew use`). */
+  channelDefaults: ChannelDefaults;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -61,6 +66,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
       rateLimiter: createMemoryRateLimiter({ clock }),
       queue: createMemoryTurnQueue({ logger, concurrency: config.runtime.turnConcurrency, onJobFailed }),
       spendLedger: createMemorySpendLedger({ clock }),
+      channelDefaults: createMemoryChannelDefaults({ clock }),
       ping: () => store.ping(),
       close: async () => undefined,
     };
@@ -98,6 +104,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
     rateLimiter: createRedisRateLimiter({ redis, keyPrefix, clock }),
     queue,
     spendLedger: createRedisSpendLedger({ redis, keyPrefix }),
+    channelDefaults: createRedisChannelDefaults({ redis, keyPrefix }),
     ping: async () => {
       try {
         await store.ping();
