@@ -11,6 +11,8 @@ import { createSlackAuthCheck } from './adapters/slack/create-slack-auth-check.j
 import { createSlackApp } from './adapters/slack/create-slack-app.js';
 import { registerActionListeners } from './adapters/slack/listeners/register-action-listeners.js';
 import { registerCrewCommand } from './adapters/slack/listeners/register-crew-command.js';
+import { createCrewUseHandler } from './adapters/slack/listeners/create-crew-use-handler.js';
+import { createChannelAgentReader } from './core/channels/create-channel-agent-reader.js';
 import { registerEventListeners } from './adapters/slack/listeners/register-event-listeners.js';
 import { registerSessionListeners } from './adapters/slack/listeners/register-session-listeners.js';
 import { createSlackReplySink } from './adapters/slack/slack-reply-sink.js';
@@ -133,6 +135,8 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
   });
   // The bot's real name in the workspace, once Slack told us (help texts and usage hints).
   const botHandle = () => `@${slackAuth.identity()?.botName ?? 'crew'}`;
+  // Each channel's default agent (`/crew use`), read by the intake and by the command alike.
+  const channelAgents = createChannelAgentReader({ defaults: backend.channelDefaults, registry, logger });
   // The one way in: mentions, DMs, thread replies, /crew and the Retry button all submit here.
   const intake = createQuestionIntake({
     registry,
@@ -149,6 +153,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     clock,
     onRefused: metrics.countRefused,
     onBudgetRefused: metrics.countBudgetRefusal,
+    channelAgents,
   });
   registerEventListeners(slack.app, { intake, registry, sink, store: backend.store, logger, clock });
   registerSessionListeners(slack.app, { stopRequests: backend.stopRequests, logger, clock });
@@ -167,6 +172,17 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     accessPolicy: config.access,
     describeUsage: (scopes, isDirectMessage) => spend.describeUsage(scopes, { isDirectMessage }),
     onSlackError: metrics.countSlackError,
+    channelUse: createCrewUseHandler({
+      registry,
+      defaults: backend.channelDefaults,
+      reader: channelAgents,
+      editors: { userIds: config.channelDefaults.editorUserIds },
+      logger,
+      clock,
+      botHandle,
+      accessPolicy: config.access,
+      onSlackError: metrics.countSlackError,
+    }),
   });
 
   let draining = false;

@@ -134,6 +134,8 @@ export const environmentSchema = z
     TEAM_DAILY_TOKEN_BUDGET: optionalDailyBudget,
     /** Budget tokens per channel (each DM is one) per UTC day; unset = no limit. */
     CHANNEL_DAILY_TOKEN_BUDGET: optionalDailyBudget,
+    /** Comma-separated user ids (U…/W…) who may change a channel's default agent (`/crew use`); unset = anyone in the channel. */
+    CHANNEL_DEFAULT_EDITORS: idList,
   })
   .superRefine((environment, context) => {
     if (environment.SLACK_APP_TOKEN === undefined && environment.SLACK_SIGNING_SECRET === undefined) {

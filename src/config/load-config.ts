@@ -85,6 +85,11 @@ export interface Config {
     /** `CHANNEL_DAILY_TOKEN_BUDGET`: per channel (each DM is one) per UTC day. */
     channelDailyTokens?: number;
   };
+  /** `/crew use`: each channel's default agent. */
+  channelDefaults: {
+    /** `CHANNEL_DEFAULT_EDITORS`: who may change it; undefined = anyone in the channel. */
+    editorUserIds?: string[];
+  };
 }
 
 const hints: Record<string, string> = {
@@ -176,6 +181,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       userRateLimitBurst: env.USER_RATE_LIMIT_BURST ?? Math.max(1, env.USER_RATE_LIMIT_PER_MINUTE),
     },
     budgets: { teamDailyTokens: env.TEAM_DAILY_TOKEN_BUDGET, channelDailyTokens: env.CHANNEL_DAILY_TOKEN_BUDGET },
+    channelDefaults: { editorUserIds: env.CHANNEL_DEFAULT_EDITORS },
   };
 }
 

@@ -8,6 +8,9 @@ import { createMemoryStopRequestBus } from '../adapters/memory/memory-stop-reque
 import { createRedisStopRequestBus } from '../adapters/redis/redis-stop-request-bus.js';
 import { createRedisKeys } from '../adapters/redis/redis-keys.js';
 import type { StopRequestBus } from '../core/sessions/ports.js';
+import { createMemoryChannelDefaults } from '../adapters/memory/memory-channel-defaults.js';
+import { createRedisChannelDefaults } from '../adapters/redis/redis-channel-defaults.js';
+import type { ChannelDefaults } from '../core/channels/ports.js';
 import { createRedisConnection } from '../adapters/redis/create-redis-connection.js';
 import { createRedisConversationStore } from '../adapters/redis/redis-conversation-store.js';
 import { createRedisDeliveryGuard } from '../adapters/redis/redis-delivery-guard.js';
@@ -34,6 +37,8 @@ export interface StateBackend {
   spendLedger: SpendLedger;
   /** Carries Stop presses on agent sessions to the replica running the answer. */
   stopRequests: StopRequestBus;
+  /** Each channel's default agent (`/crew use`). */
+  channelDefaults: ChannelDefaults;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -68,6 +73,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
       queue: createMemoryTurnQueue({ logger, concurrency: config.runtime.turnConcurrency, onJobFailed }),
       spendLedger: createMemorySpendLedger({ clock }),
       stopRequests: createMemoryStopRequestBus(),
+      channelDefaults: createMemoryChannelDefaults({ clock }),
       ping: () => store.ping(),
       close: async () => undefined,
     };
@@ -112,6 +118,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
     queue,
     spendLedger: createRedisSpendLedger({ redis, keyPrefix }),
     stopRequests,
+    channelDefaults: createRedisChannelDefaults({ redis, keyPrefix }),
     ping: async () => {
       try {
         await store.ping();

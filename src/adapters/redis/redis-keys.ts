@@ -29,6 +29,8 @@ export interface RedisKeys {
   teamSpend(teamId: string, day: string): string;
   /** A channel's spend counter for a UTC day (in its workspace's slot). */
   channelSpend(teamId: string, channelId: string, day: string): string;
+  /** Hash of a channel's settings (its default agent, who set it, when), under the channel's tag. */
+  channel(teamId: string, channelId: string): string;
   /** The stream that wakes workers up for new jobs. */
   readonly turnStream: string;
   /** Count of jobs waiting in all threads. */
@@ -59,6 +61,7 @@ export function createRedisKeys(prefix: string = DEFAULT_REDIS_KEY_PREFIX): Redi
     rateLimit: (bucket) => `${prefix}ratelimit:${bucket}`,
     teamSpend: (teamId, day) => `${prefix}spend:{${teamId}}:team:${day}`,
     channelSpend: (teamId, channelId, day) => `${prefix}spend:{${teamId}}:channel:${channelId}:${day}`,
+    channel: (teamId, channelId) => `${prefix}channel:{${teamId}:${channelId}}`,
     turnStream: `${prefix}turns`,
     waiting: `${prefix}waiting`,
     deadLetters: `${prefix}dead-letters`,

@@ -3,7 +3,7 @@ import type { TurnJob } from '../queue/turn-job.js';
 import type { QuestionRequest } from './question-request.js';
 
 /** The job for an accepted question: everything a worker needs, no chat payload. Used by every surface and the CLI. */
-export function buildTurnJob(request: Omit<QuestionRequest, 'replies' | 'agent' | 'deliveryIds' | 'threadTs'>, answer: { threadTs: string; agentName?: string; text: string; files?: SharedFileRef[] }): TurnJob {
+export function buildTurnJob(request: Omit<QuestionRequest, 'replies' | 'agent' | 'deliveryIds' | 'threadTs'>, answer: { threadTs: string; agentName?: string; defaultAgentName?: string; text: string; files?: SharedFileRef[] }): TurnJob {
   return {
     id: request.jobId,
     ...(request.eventId ? { eventId: request.eventId } : {}),
@@ -14,6 +14,7 @@ export function buildTurnJob(request: Omit<QuestionRequest, 'replies' | 'agent' 
     ...(request.messageTs ? { messageTs: request.messageTs } : {}),
     userId: request.userId,
     ...(answer.agentName ? { agentName: answer.agentName } : {}),
+    ...(answer.defaultAgentName ? { defaultAgentName: answer.defaultAgentName } : {}),
     text: answer.text,
     ...(answer.files && answer.files.length > 0 ? { files: answer.files } : {}),
     isDirectMessage: request.isDirectMessage,

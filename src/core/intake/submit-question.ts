@@ -1,4 +1,6 @@
 import type { AgentRegistry } from '../agents/agent-registry.js';
+import type { Agent } from '../agents/agent.js';
+import type { ChannelAgentReader } from '../channels/create-channel-agent-reader.js';
 import type { BudgetScope } from '../budget/ports.js';
 import type { SpendControl } from '../budget/create-spend-control.js';
 import { describeBudgetRefusal } from '../reply/describe-budget-refusal.js';
@@ -50,6 +52,8 @@ export interface QuestionIntakeOptions {
   onBudgetRefused?: (scope: BudgetScope) => void;
   /** How long a delivery id is remembered (Slack retries for up to ~1 hour; default 2 h). */
   dedupeTtlMs?: number;
+  /** Each channel's default agent (`/crew use`) for questions that name none; absent = the crew's default everywhere. */
+  channelAgents?: ChannelAgentReader;
 }
 
 /** The one way in: every surface hands its question to `submit`. */
@@ -130,6 +134,7 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
     const releaseClaims = () => Promise.allSettled(claim.claimed.map((taken) => guard.release(taken)));
     let job: TurnJob;
     let waitingAhead: number;
+    let channelAgent: Agent | undefined;
     try {
       const { rateLimiter, rateLimit } = options;
       if (rateLimiter && rateLimit && rateLimit.perMinute > 0) {
@@ -148,9 +153,10 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
           return refuse(request, label, 'budget_exceeded', describeBudgetRefusal(budget, (options.clock ?? Date).now()));
         }
       }
+      channelAgent = agentName === undefined ? await readChannelAgent(request) : undefined;
       let threadTs = request.threadTs;
       if (threadTs === undefined) {
-        const opened = await request.openThread?.(bounded.text, label);
+        const opened = await request.openThread?.(bounded.text, channelAgent?.name ?? label);
         if (!opened || 'refusal' in opened) {
           say(request, opened?.refusal ?? 'I could not open a thread for this question.', 'private');
           logger.warn(logContext, 'could not open a thread for the question');
@@ -158,13 +164,13 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
         }
         threadTs = opened.threadTs;
       }
-      job = buildTurnJob(request, { threadTs, agentName, text: bounded.text, files: chosenFiles.read });
+      job = buildTurnJob(request, { threadTs, agentName, defaultAgentName: channelAgent?.name, text: bounded.text, files: chosenFiles.read });
       ({ waitingAhead } = await options.queue.enqueue(job));
     } catch (error) {
       await releaseClaims();
       throw error;
     }
-    logger.info({ ...logContext, thread: job.threadTs, turnId: job.id, agent: agentName, waitingAhead }, 'question queued');
+    logger.info({ ...logContext, thread: job.threadTs, turnId: job.id, agent: agentName, channelDefault: channelAgent?.name, waitingAhead }, 'question queued');
 
     const notes: string[] = [];
     if (bounded.trimmedFrom !== undefined) notes.push(formatTrimmedNote(bounded.trimmedFrom, options.maxQuestionChars));
@@ -175,6 +181,16 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
     if (waitingAhead > 0) notes.push(formatQueuedNote(waitingAhead));
     for (const note of notes) say(request, note, 'private');
     return { status: 'queued', job, waitingAhead };
+  }
+
+  /**
+   * The channel's default agent for a question naming none (DMs keep the crew's default). Read
+   * here, in the one way in, so every surface gets it; the turn binds it only to a new thread.
+   */
+  async function readChannelAgent(request: QuestionRequest): Promise<Agent | undefined> {
+    if (request.isDirectMessage || !options.channelAgents) return undefined;
+    const choice = await options.channelAgents.read({ teamId: request.teamId, channelId: request.channelId });
+    return choice.source === 'channel' ? choice.agent : undefined;
   }
 
   function tellStoreIsDown(request: QuestionRequest, agentName: string, error: unknown): void {

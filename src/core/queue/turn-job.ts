@@ -30,6 +30,11 @@ export interface TurnJob {
   userId: string;
   /** Agent named explicitly in the question; undefined means the thread's agent or the default. */
   agentName?: string;
+  /**
+   * The channel's default agent (`/crew use`) when the question named none, read at intake. It
+   * binds a thread not yet bound; a thread already bound keeps its agent. Undefined: the crew's default.
+   */
+  defaultAgentName?: string;
   /** The question, with Slack markup already rendered readably. */
   text: string;
   /** Files shared with the question that the crew can read (references; fetched when the turn runs). */

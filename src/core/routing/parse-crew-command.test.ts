@@ -67,11 +67,13 @@ describe('parseCrewCommand', () => {
       kind: 'ask',
       agentName: 'backend-architect',
       question: 'how should we shard?',
+      byDefault: true,
     });
     expect(parseCrewCommand('  Why is   the queue slow?  ', registry)).toEqual({
       kind: 'ask',
       agentName: 'backend-architect',
       question: 'Why is   the queue slow?',
+      byDefault: true,
     });
   });
 
@@ -83,6 +85,7 @@ describe('parseCrewCommand', () => {
       kind: 'ask',
       agentName: 'data-engineer',
       question: 'how should we shard?',
+      byDefault: true,
     });
   });
 
@@ -102,7 +105,7 @@ describe('parseCrewCommand', () => {
   it('does not read a short ordinary word as a mistyped short alias', () => {
     // "is", "do" and "or" are all within two edits of the alias "cr".
     for (const text of ['is this cache safe?', 'do we need Kafka?', 'or should we use SQS?']) {
-      expect(parseCrewCommand(text, registry)).toEqual({ kind: 'ask', agentName: 'backend-architect', question: text });
+      expect(parseCrewCommand(text, registry)).toEqual({ kind: 'ask', agentName: 'backend-architect', question: text, byDefault: true });
     }
   });
 
@@ -116,6 +119,40 @@ describe('parseCrewCommand', () => {
       kind: 'unknown-agent',
       requestedName: 'Architcet',
       suggestion: 'architect',
+    });
+  });
+
+  describe('/crew use', () => {
+    it('shows with `use` alone and clears with `use default`', () => {
+      expect(parseCrewCommand('use', registry)).toEqual({ kind: 'use', action: 'show' });
+      expect(parseCrewCommand('  USE  ', registry)).toEqual({ kind: 'use', action: 'show' });
+      expect(parseCrewCommand('use default', registry)).toEqual({ kind: 'use', action: 'clear' });
+      expect(parseCrewCommand('use Default', registry)).toEqual({ kind: 'use', action: 'clear' });
+    });
+
+    it('sets the agent named by its name, an alias, @alias or its display name', () => {
+      for (const text of ['use data-engineer', 'use @data-engineer', 'use Data-Engineer']) {
+        expect(parseCrewCommand(text, registry)).toEqual({ kind: 'use', action: 'set', agentName: 'data-engineer' });
+      }
+      expect(parseCrewCommand('use reviewer', registry)).toEqual({ kind: 'use', action: 'set', agentName: 'code-reviewer' });
+      const named = createAgentRegistry([testAgent('security-engineer', ['security'], { displayName: 'Security Engineer' }), agent('backend-architect')]);
+      expect(parseCrewCommand('use security engineer', named)).toEqual({ kind: 'use', action: 'set', agentName: 'security-engineer' });
+    });
+
+    it('reports one unknown word as an unknown agent, with a suggestion when it is a near miss', () => {
+      expect(parseCrewCommand('use data-enginer', registry)).toEqual({ kind: 'unknown-agent', requestedName: 'data-enginer', suggestion: 'data-engineer' });
+      expect(parseCrewCommand('use nobody', registry)).toEqual({ kind: 'unknown-agent', requestedName: 'nobody', suggestion: undefined });
+    });
+
+    it('leaves a question that starts with "use" a question, and `usage` the usage report', () => {
+      expect(parseCrewCommand('use redis or postgres for the queue?', registry)).toEqual({
+        kind: 'ask',
+        agentName: 'backend-architect',
+        question: 'use redis or postgres for the queue?',
+        byDefault: true,
+      });
+      expect(parseCrewCommand('usage', registry)).toEqual({ kind: 'usage' });
+      expect(parseCrewCommand('user-research plan?', registry)).toMatchObject({ kind: 'unknown-agent', requestedName: 'user-research' });
     });
   });
 });

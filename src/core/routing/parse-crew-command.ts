@@ -6,7 +6,12 @@ export type CrewCommand =
   | { kind: 'help' }
   | { kind: 'list' }
   | { kind: 'usage' }
-  | { kind: 'ask'; agentName: string; question: string }
+  /** `byDefault`: no agent was named, so the channel's default (`/crew use`) answers, else `agentName`. */
+  | { kind: 'ask'; agentName: string; question: string; byDefault?: true }
+  /** `/crew use` (show), `/crew use <agent>` (set), `/crew use default` (clear) the channel's default agent. */
+  | { kind: 'use'; action: 'show' }
+  | { kind: 'use'; action: 'clear' }
+  | { kind: 'use'; action: 'set'; agentName: string }
   | { kind: 'missing-question'; agentName: string }
   | { kind: 'unknown-agent'; requestedName: string; suggestion?: string };
 
@@ -23,6 +28,8 @@ export function parseCrewCommand(text: string, registry: AgentRegistry): CrewCom
   if (trimmed === '' || /^(help|-h|--help|\?)$/i.test(trimmed)) return { kind: 'help' };
   if (/^(list|agents|ls)$/i.test(trimmed)) return { kind: 'list' };
   if (/^usage$/i.test(trimmed)) return { kind: 'usage' };
+  const use = parseUseCommand(trimmed, registry);
+  if (use) return use;
   const [first = ''] = trimmed.split(/\s/, 1);
   const word = first.replace(/^@/, '').replace(/[,:]$/, '');
   // Keep the question's own line breaks and indentation (pasted code).
@@ -39,5 +46,24 @@ export function parseCrewCommand(text: string, registry: AgentRegistry): CrewCom
   if (looksMistyped || agentShaped.test(word)) {
     return { kind: 'unknown-agent', requestedName: word, suggestion };
   }
-  return { kind: 'ask', agentName: registry.defaultAgent().name, question: trimmed };
+  return { kind: 'ask', agentName: registry.defaultAgent().name, question: trimmed, byDefault: true };
+}
+
+/**
+ * `use`, `use default`, `use <agent>` (a name, an alias or the display name: `use Security
+ * Engineer`). `default` is the keyword even if an agent were called so. A single word that names
+ * no agent is an unknown agent (with did-you-mean); several words naming none are a question that
+ * happens to start with "use" (`/crew use redis or postgres for the queue?`), as before.
+ */
+function parseUseCommand(trimmed: string, registry: AgentRegistry): CrewCommand | undefined {
+  const match = /^use(?:\s+([\s\S]*))?$/i.exec(trimmed);
+  if (!match) return undefined;
+  const rest = (match[1] ?? '').trim();
+  if (rest === '') return { kind: 'use', action: 'show' };
+  if (/^default$/i.test(rest)) return { kind: 'use', action: 'clear' };
+  const named = registry.find(rest) ?? registry.list().find((agent) => agent.displayName.toLowerCase() === rest.toLowerCase());
+  if (named) return { kind: 'use', action: 'set', agentName: named.name };
+  if (/\s/.test(rest)) return undefined;
+  const word = rest.replace(/^@/, '');
+  return { kind: 'unknown-agent', requestedName: word, suggestion: registry.suggest(word) };
 }

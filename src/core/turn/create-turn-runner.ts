@@ -93,13 +93,15 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
     const key: ThreadKey = { teamId: job.teamId, channelId: job.channelId, threadTs: job.threadTs };
 
     const requested = job.agentName ? registry.find(job.agentName) : undefined;
-    const binding = store.bindAgent(key, (requested ?? registry.defaultAgent()).name, clock.now());
+    // The channel's default (read at intake) binds a new thread; a bound thread keeps its agent.
+    const fallback = (job.defaultAgentName ? registry.find(job.defaultAgentName) : undefined) ?? registry.defaultAgent();
+    const binding = store.bindAgent(key, (requested ?? fallback).name, clock.now());
     // Sent right behind the bind (the store runs them in order): one round-trip wait instead of two.
     const threadRead = store.getThread(key);
     threadRead.catch(() => undefined); // a failure surfaces where it is awaited below
     const boundName = await binding;
     // An explicitly named agent answers this turn; otherwise the thread's own agent does.
-    const agent = requested ?? registry.find(boundName) ?? registry.defaultAgent();
+    const agent = requested ?? registry.find(boundName) ?? fallback;
     const target = targetFor(job, agent, startedAt);
     const turnLogger = logger.child({ agent: agent.name, attempt: context.attempt });
     observer?.turnStarted?.({ agent: agent.name, jobId: job.id, queuedMs: startedAt - job.receivedAt });

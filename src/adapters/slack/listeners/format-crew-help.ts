@@ -25,8 +25,8 @@ export function formatAgentList(registry: AgentRegistry): string {
   return sections.join('\n\n');
 }
 
-/** `/crew help`: how to reach the crew, and who is in it. */
-export function formatCrewHelp(registry: AgentRegistry, botHandle: string): string {
+/** `/crew help`: how to reach the crew, who bare questions reach here (`hereLine`), and who is in it. */
+export function formatCrewHelp(registry: AgentRegistry, botHandle: string, hereLine?: string): string {
   const example = registry.defaultAgent().name;
   return [
     '*Ask the crew*',
@@ -34,6 +34,8 @@ export function formatCrewHelp(registry: AgentRegistry, botHandle: string): stri
     `• \`${botHandle} <question>\` in a channel — I answer in the thread. Start with an agent's name to pick one.`,
     '• DM me for quick questions. Reply in a thread to follow up; I remember the thread.',
     '• `/crew usage` — today’s token use against the daily budgets.',
+    '• `/crew use <agent>` — who answers bare mentions and `/crew <question>` in this channel; `/crew use` shows it, `/crew use default` goes back.',
+    ...(hereLine ? [hereLine] : []),
     '',
     '*The crew*',
     formatAgentList(registry),

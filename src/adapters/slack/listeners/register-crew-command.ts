@@ -12,6 +12,7 @@ import { renderSlackMarkup } from '../render-slack-markup.js';
 import { callSlack } from '../slack-call.js';
 import { escapeSlackText, mentionUser } from '../sanitize-outbound-text.js';
 import { formatAgentList, formatCrewHelp, formatUnknownAgent } from './format-crew-help.js';
+import type { CrewUseHandler } from './create-crew-use-handler.js';
 
 /** Dependencies of the `/crew` command. */
 export interface CrewCommandOptions {
@@ -26,6 +27,8 @@ export interface CrewCommandOptions {
   /** `/crew usage`: today's use against the daily budgets. */
   describeUsage?: (scopes: { teamId: string; channelId: string }, isDirectMessage: boolean) => Promise<string>;
   onSlackError?: (method: string, code: string) => void;
+  /** `/crew use`: the channel's default agent (absent: every channel uses the crew's default). */
+  channelUse?: CrewUseHandler;
 }
 
 const notInChannelHint = (handle: string) =>
@@ -64,7 +67,7 @@ export function registerCrewCommand(app: App, options: CrewCommandOptions): void
     const context = { team: command.team_id, channel: command.channel_id, command: parsed.kind };
     switch (parsed.kind) {
       case 'help':
-        await ack(ephemeral(formatCrewHelp(registry, options.botHandle())));
+        await ack(ephemeral(formatCrewHelp(registry, options.botHandle(), await options.channelUse?.describeForHelp(command))));
         return;
       case 'list':
         await ack(ephemeral(`*The crew*\n${formatAgentList(registry)}`));
@@ -78,6 +81,9 @@ export function registerCrewCommand(app: App, options: CrewCommandOptions): void
         return;
       case 'missing-question':
         await ack(ephemeral(`Add your question after the agent's name: \`/crew ${parsed.agentName} how should we model refunds?\``));
+        return;
+      case 'use':
+        await ack(options.channelUse ? await options.channelUse.reply(command, client, parsed) : ephemeral('Channel defaults are not available in this setup.'));
         return;
       case 'ask':
         break;
@@ -124,7 +130,8 @@ export function registerCrewCommand(app: App, options: CrewCommandOptions): void
       userId: command.user_id,
       isDirectMessage,
       text: parsed.question,
-      agent: { parse: false, agentName: parsed.agentName },
+      // Naming no agent leaves the choice to the intake: the channel's default, else the crew's.
+      agent: { parse: false, agentName: parsed.byDefault ? undefined : parsed.agentName },
       // Claimed before the root message is posted: a replayed command posts nothing.
       deliveryIds: [`command:${triggerId}`],
       eventId: triggerId,
