@@ -10,6 +10,7 @@ import { createSlackRequestObserver } from './adapters/metrics/create-slack-requ
 import { createSlackAuthCheck } from './adapters/slack/create-slack-auth-check.js';
 import { createSlackApp } from './adapters/slack/create-slack-app.js';
 import { registerActionListeners } from './adapters/slack/listeners/register-action-listeners.js';
+import { registerAppHomeListeners } from './adapters/slack/listeners/register-app-home-listeners.js';
 import { registerCrewCommand } from './adapters/slack/listeners/register-crew-command.js';
 import { createCrewUseHandler } from './adapters/slack/listeners/create-crew-use-handler.js';
 import { createChannelAgentReader } from './core/channels/create-channel-agent-reader.js';
@@ -18,6 +19,7 @@ import { registerSessionListeners } from './adapters/slack/listeners/register-se
 import { createSlackReplySink } from './adapters/slack/slack-reply-sink.js';
 import { createSlackThreadReader } from './adapters/slack/slack-thread-reader.js';
 import { createSlackUserDirectory } from './adapters/slack/slack-user-directory.js';
+import { withThreadPrompts } from './adapters/slack/with-thread-prompts.js';
 import type { Config } from './config/load-config.js';
 import type { AgentRegistry } from './core/agents/agent-registry.js';
 import { createSpendControl } from './core/budget/create-spend-control.js';
@@ -124,7 +126,8 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     clock,
     registry,
     store: backend.store,
-    sink,
+    // Answers in DM threads bound to another agent offer that agent's prompts (agent view).
+    sink: withThreadPrompts(sink, { client: slack.client, registry, store: backend.store, logger, onSlackError: metrics.countSlackError }),
     observer: metrics.observer,
     threadReader: createSlackThreadReader({ client: slack.client, logger }),
     fileReader: createSlackFileReader({ botToken: config.slack.botToken, ...(config.slack.fileHosts ? { allowedHosts: config.slack.fileHosts } : {}) }),
@@ -163,6 +166,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     if (stopped > 0) logger.info({ team: request.thread.teamId, channel: request.thread.channelId, thread: request.thread.threadTs, stopped }, 'stopped the running answer on an agent session Stop');
   });
   registerActionListeners(slack.app, { intake, store: backend.store, logger, clock, onSlackError: metrics.countSlackError });
+  registerAppHomeListeners(slack.app, { registry, logger, botHandle, onSlackError: metrics.countSlackError });
   registerCrewCommand(slack.app, {
     registry,
     intake,

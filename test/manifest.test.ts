@@ -266,12 +266,23 @@ describe('manifest.yml matches what the bot does', () => {
     expect(manifest.display_information.background_color).toMatch(/^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/);
   });
 
-  it('enables the Messages tab so users can DM the bot', () => {
+  it('enables the Messages tab so users can DM the bot, and the Home tab the crew is listed on', () => {
     expect(manifest.features?.app_home).toMatchObject({
       messages_tab_enabled: true,
       messages_tab_read_only_enabled: false,
-      home_tab_enabled: false,
+      home_tab_enabled: true,
     });
+  });
+
+  it('has the Home tab and app_home_opened that the App Home listener publishes with (views.publish needs no scope)', () => {
+    const listener = readFileSync(new URL('../src/adapters/slack/listeners/register-app-home-listeners.ts', import.meta.url), 'utf8');
+    expect(listener).toContain("'views.publish'");
+    expect(listener).toContain("app.event('app_home_opened'");
+    expect(manifest.features?.app_home?.home_tab_enabled).toBe(true);
+    expect(botEvents()).toContain('app_home_opened');
+    // assistant.threads.setSuggestedPrompts (the agent view's prompts) needs assistant:write.
+    expect(readFileSync(new URL('../src/adapters/slack/set-suggested-prompts.ts', import.meta.url), 'utf8')).toContain("'assistant.threads.setSuggestedPrompts'");
+    expect(botScopes()).toContain('assistant:write');
   });
 
   it('declares /crew pointing at the events endpoint', () => {

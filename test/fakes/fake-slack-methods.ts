@@ -3,6 +3,7 @@ import type { SlackMethodHandler } from './fake-slack-args.js';
 import { fakeSlackChatMethods } from './fake-slack-chat-methods.js';
 import { fakeSlackStreamMethods } from './fake-slack-stream-methods.js';
 import { usersInfo } from './fake-slack-users.js';
+import { fakeSlackViewMethods } from './fake-slack-views.js';
 
 const authTest: SlackMethodHandler = (_args, ctx) => ({
   ok: true,
@@ -137,10 +138,11 @@ export const fakeSlackMethods: Record<string, SlackMethodHandler> = {
   ...fakeSlackStreamMethods,
   'assistant.threads.setStatus': setStatus,
   'assistant.threads.setTitle': assistantThreadMethod(['channel_id', 'thread_ts', 'title']),
-  'assistant.threads.setSuggestedPrompts': assistantThreadMethod(['channel_id'], ['prompts']),
   'conversations.replies': conversationsReplies,
   'conversations.info': conversationsInfo,
   'users.info': usersInfo,
   'reactions.add': reactionMethod(true),
   'reactions.remove': reactionMethod(false),
+  // views.publish and the agent view's assistant.threads.setSuggestedPrompts.
+  ...fakeSlackViewMethods,
 };
