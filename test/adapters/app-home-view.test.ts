@@ -15,7 +15,7 @@ function textsOf(blocks: HomeBlock[]): string {
 }
 
 function makeAgent(name: string, fields: Partial<Agent> = {}): Agent {
-  return { name, description: `The ${name}.`, prompt: '', model: 'inherit', aliases: [], displayName: name, suggestedPrompts: [], tools: [], consults: [], sourceFile: `${name}.md`, ...fields };
+  return { name, description: `The ${name}.`, prompt: '', model: 'inherit', aliases: [], displayName: name, suggestedPrompts: [], loadingMessages: [], tools: [], consults: [], sourceFile: `${name}.md`, ...fields };
 }
 
 describe('buildAppHomeView', () => {

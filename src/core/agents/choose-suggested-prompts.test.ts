@@ -11,6 +11,7 @@ function makeAgent(fields: Partial<Agent>): Agent {
     aliases: [],
     displayName: 'Backend Architect',
     suggestedPrompts: [],
+    loadingMessages: [],
     tools: [],
     consults: [],
     sourceFile: 'agents/backend-architect.md',

@@ -12,6 +12,7 @@ function makeAgent(name: string, fields: Partial<Agent> = {}): Agent {
     aliases: [],
     displayName: name,
     suggestedPrompts: [],
+    loadingMessages: [],
     tools: [],
     consults: [],
     sourceFile: `agents/${name}.md`,
