@@ -27,7 +27,8 @@ import { createQuestionIntake } from './core/intake/submit-question.js';
 import type { Clock, Logger } from './core/shared/ports.js';
 import type { TurnQueue } from './core/queue/ports.js';
 import { describeErrorForUser } from './core/reply/describe-error-for-user.js';
-import { createStateBackend } from './wiring/create-state-backend.js';
+import { createStateBackend, type StateBackend } from './wiring/create-state-backend.js';
+import { startSessionCloser } from './wiring/start-session-closer.js';
 import { loadCrewRegistry } from './wiring/load-crew-registry.js';
 import { resolveCrewModels } from './wiring/resolve-crew-models.js';
 import { wireTurnRunner } from './wiring/wire-turn-runner.js';
@@ -66,6 +67,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
   const registry = await loadCrewRegistry(config, logger);
   // The queue is created below; metrics read it lazily.
   let queueRef: TurnQueue | undefined;
+  let backendRef: StateBackend | undefined;
   const metrics = createCrewMetrics({
     runningTurns: () => queueRef?.runningCount() ?? 0,
     waitingTurns: () => queueRef?.waitingCount() ?? Promise.resolve(0),
@@ -94,6 +96,12 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     onSlackError: metrics.countSlackError,
     onFirstVisibleText: (agent, sinceStartMs) => metrics.observer.firstVisibleText?.({ agent, sinceStartMs }),
     agentSessions: config.slack.agentSessions,
+    // An answered session closes when its thread's conversation expires.
+    onSessionActive: (thread) => {
+      backendRef?.sessionClosing.schedule(thread, clock.now() + config.conversation.retentionMs).catch((error: unknown) =>
+        logger.warn({ err: error, channel: thread.channelId, thread: thread.threadTs }, 'could not schedule closing an agent session'),
+      );
+    },
     now: clock.now,
   });
   slack.app.use(createSlackRequestObserver({ logger, observeAck: metrics.observeEventAck }));
@@ -116,6 +124,8 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
       .catch((notifyError: unknown) => logger.error({ err: notifyError, turnId: job.id }, 'could not tell the user a turn failed'));
   } });
   queueRef = backend.queue;
+  backendRef = backend;
+  const sessionCloser = startSessionCloser({ schedule: backend.sessionClosing, close: (thread) => sink.closeSession(thread), clock, logger });
   // Daily token budgets, shared by every replica through the state backend.
   const spend = createSpendControl({ ledger: backend.spendLedger, budgets: config.budgets, clock });
   // Every agent's model, resolved once from the models the key can use (aliases → newest of the family).
@@ -247,6 +257,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
       if (slack.socketReceiver) await slack.app.stop().catch((error: unknown) => logger.warn({ err: error }, 'socket mode stop failed'));
       await backend.queue.stop(deadlineMs);
       unsubscribeStops();
+      sessionCloser.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await metricsServer.close();

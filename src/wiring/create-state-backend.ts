@@ -7,7 +7,9 @@ import { createMemoryTurnQueue } from '../adapters/memory/memory-turn-queue.js';
 import { createMemoryStopRequestBus } from '../adapters/memory/memory-stop-request-bus.js';
 import { createRedisStopRequestBus } from '../adapters/redis/redis-stop-request-bus.js';
 import { createRedisKeys } from '../adapters/redis/redis-keys.js';
-import type { StopRequestBus } from '../core/sessions/ports.js';
+import type { SessionClosingSchedule, StopRequestBus } from '../core/sessions/ports.js';
+import { createMemorySessionClosingSchedule } from '../adapters/memory/memory-session-closing-schedule.js';
+import { createRedisSessionClosingSchedule } from '../adapters/redis/redis-session-closing-schedule.js';
 import { createMemoryChannelDefaults } from '../adapters/memory/memory-channel-defaults.js';
 import { createRedisChannelDefaults } from '../adapters/redis/redis-channel-defaults.js';
 import type { ChannelDefaults } from '../core/channels/ports.js';
@@ -37,6 +39,8 @@ export interface StateBackend {
   spendLedger: SpendLedger;
   /** Carries Stop presses on agent sessions to the replica running the answer. */
   stopRequests: StopRequestBus;
+  /** When each thread's agent session closes. */
+  sessionClosing: SessionClosingSchedule;
   /** Each channel's default agent (`/crew use`). */
   channelDefaults: ChannelDefaults;
   ping(): Promise<void>;
@@ -73,6 +77,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
       queue: createMemoryTurnQueue({ logger, concurrency: config.runtime.turnConcurrency, onJobFailed }),
       spendLedger: createMemorySpendLedger({ clock }),
       stopRequests: createMemoryStopRequestBus(),
+      sessionClosing: createMemorySessionClosingSchedule(),
       channelDefaults: createMemoryChannelDefaults({ clock }),
       ping: () => store.ping(),
       close: async () => undefined,
@@ -118,6 +123,8 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
     queue,
     spendLedger: createRedisSpendLedger({ redis, keyPrefix }),
     stopRequests,
+    // Outlives every thread it schedules: a day past the conversations' retention.
+    sessionClosing: createRedisSessionClosingSchedule({ redis, key: createRedisKeys(keyPrefix).sessionClosing, keyTtlMs: config.conversation.retentionMs + 86_400_000 }),
     channelDefaults: createRedisChannelDefaults({ redis, keyPrefix }),
     ping: async () => {
       try {

@@ -32,6 +32,9 @@ beforeEach(() => {
   harness.anthropic.reset();
 });
 
+/** When the thread's session is scheduled to close (its score in the shared schedule), or null. */
+const closingOf = (threadTs: string) => harness.redis!.redis.zscore(`${harness.redis!.prefix}session-closing`, `{T111:C111:${threadTs}}`);
+
 /** Short paragraphs, so the answer streams for a while. */
 const longText = (count: number) => Array.from({ length: count }, (_, index) => `Step ${index + 1}: keep it simple.`).join('\n\n');
 
@@ -52,6 +55,13 @@ describe('agent sessions', () => {
     expect(session.initiatorUserId).toBe('U222');
     expect(session.username).toBe('Engineering Lead');
     // The status line still speaks with the agent's own loading messages.
+    // Its closing is scheduled for when the thread's conversation expires (30 days by default).
+    let closeAt: string | null = null;
+    for (let attempt = 0; attempt < 100 && closeAt === null; attempt += 1) {
+      closeAt = await closingOf(event.event.ts);
+      if (closeAt === null) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(Math.abs(Number(closeAt) - (Date.now() + 30 * 86_400_000))).toBeLessThan(60_000);
     const statuses = harness.slack.statusHistory('C111', event.event.ts);
     expect(statuses[0]?.loadingMessages).toEqual(['Weighing the options…', 'Checking the runbooks…']);
 

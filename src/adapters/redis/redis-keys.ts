@@ -39,6 +39,8 @@ export interface RedisKeys {
   readonly deadLetters: string;
   /** Pub/sub channel (not a key: nothing is stored) carrying Stop presses to every replica. */
   readonly stopChannel: string;
+  /** Sorted set of threads whose agent session closes at the member's score (one member per open session). */
+  readonly sessionClosing: string;
 }
 
 /** Throws `ConfigError` when the prefix would break the hash tags. */
@@ -66,5 +68,6 @@ export function createRedisKeys(prefix: string = DEFAULT_REDIS_KEY_PREFIX): Redi
     waiting: `${prefix}waiting`,
     deadLetters: `${prefix}dead-letters`,
     stopChannel: `${prefix}stops`,
+    sessionClosing: `${prefix}session-closing`,
   };
 }

@@ -56,6 +56,14 @@ export class SlackAgentSessions {
     return response ? { ...(typeof response.title === 'string' ? { title: response.title } : {}) } : undefined;
   }
 
+  /** Closes a thread's session (its conversation is over). True when Slack took it. */
+  async close(thread: { teamId: string; channelId: string; threadTs: string }): Promise<boolean> {
+    if (!this.inUse(thread.teamId)) return false;
+    const place = { ...thread, recipientUserId: '', isDirectMessage: false, agent: { name: '', displayName: '' } };
+    const response = await this.call('agents.sessions.setStatus', { channel_id: thread.channelId, thread_ts: thread.threadTs, status: 'closed' }, place, 'closed');
+    return response !== undefined;
+  }
+
   /** Renames the session (its title in the person's session list). */
   async rename(target: ReplyTarget, title: string): Promise<void> {
     if (!this.inUse(target.teamId)) return;

@@ -25,6 +25,8 @@ export interface SlackReplySinkOptions {
   onFirstVisibleText?: (agent: string, sinceTurnStartMs: number) => void;
   /** Use Slack's agent sessions (status, title, native Stop); default true. */
   agentSessions?: boolean;
+  /** A thread's session was answered and is waiting (the wiring schedules its closing). */
+  onSessionActive?: (thread: { teamId: string; channelId: string; threadTs: string }) => void;
   now?: () => number;
 }
 
@@ -35,6 +37,8 @@ export interface SlackReplySink extends ReplySink {
    * messages were for, or the one that has no message yet). Returns how many answers it stopped.
    */
   stopThread(request: StopRequest): number;
+  /** Closes the thread's agent session (its conversation expired). True when Slack took it. */
+  closeSession(thread: { teamId: string; channelId: string; threadTs: string }): Promise<boolean>;
 }
 
 /**
@@ -113,6 +117,8 @@ export function createSlackReplySink(options: SlackReplySinkOptions): SlackReply
   }
 
   return {
+    closeSession: (thread) => sessions.close(thread),
+
     stopThread(request) {
       const replies = running.get(formatThreadKey(request.thread));
       let stopped = 0;
@@ -140,6 +146,7 @@ export function createSlackReplySink(options: SlackReplySinkOptions): SlackReply
         now: options.now ?? Date.now,
         reportUndeliverable: (failedTarget, stream, logger) => (stream.failure ? reportUndeliverable(failedTarget, stream.failure, logger) : Promise.resolve()),
         sessions,
+        onSessionActive: () => options.onSessionActive?.({ teamId: target.teamId, channelId: target.channelId, threadTs: target.threadTs }),
         onClosed: () => {
           const replies = running.get(threadId);
           replies?.delete(reply);

@@ -13,6 +13,8 @@ export interface SlackReplyOptions extends Omit<SlackAnswerStreamOptions, 'hooks
   sessions?: SlackAgentSessions;
   /** Runs once the answer is closed (the sink forgets it then). */
   onClosed?: () => void;
+  /** The session was set `active` (answered, waiting for the next question). */
+  onSessionActive?: () => void;
   now: () => number;
 }
 
@@ -108,7 +110,7 @@ export class SlackReply implements Reply {
     this.options.onClosed?.();
     // Answered, stopped or failed: the session waits for the next question either way.
     await this.session;
-    await this.options.sessions?.setStatus(this.options.target, 'active');
+    if (await this.options.sessions?.setStatus(this.options.target, 'active')) this.options.onSessionActive?.();
     if (this.stream.failure) {
       this.stop();
       await this.options.reportUndeliverable(this.options.target, this.stream, this.options.logger);

@@ -26,3 +26,14 @@ export interface StopRequestBus {
   /** Stops listening and frees the connection. */
   close(): Promise<void>;
 }
+
+/**
+ * When each thread's agent session is due to close: the thread's conversation expires (its
+ * history is gone, so the session can only start over). Shared by all replicas.
+ */
+export interface SessionClosingSchedule {
+  /** Records (or moves) the time the thread's session closes. */
+  schedule(thread: ThreadKey, closeAt: number): Promise<void>;
+  /** Takes up to `limit` threads due by `now`, oldest first; each is handed to one caller only, across replicas. */
+  takeDue(now: number, limit: number): Promise<ThreadKey[]>;
+}
