@@ -28,7 +28,7 @@ import type { Clock, Logger } from './core/shared/ports.js';
 import type { TurnQueue } from './core/queue/ports.js';
 import { describeErrorForUser } from './core/reply/describe-error-for-user.js';
 import { createStateBackend, type StateBackend } from './wiring/create-state-backend.js';
-import { startSessionCloser } from './wiring/start-session-closer.js';
+import { endAgentSession, startSessionCloser } from './wiring/start-session-closer.js';
 import { loadCrewRegistry } from './wiring/load-crew-registry.js';
 import { resolveCrewModels } from './wiring/resolve-crew-models.js';
 import { wireTurnRunner } from './wiring/wire-turn-runner.js';
@@ -168,7 +168,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     onBudgetRefused: metrics.countBudgetRefusal,
     channelAgents,
   });
-  registerEventListeners(slack.app, { intake, registry, sink, store: backend.store, logger, clock });
+  registerEventListeners(slack.app, { intake, registry, sink, store: backend.store, logger, clock, endSession: (where) => endAgentSession(sink, registry, logger, where) });
   registerSessionListeners(slack.app, { stopRequests: backend.stopRequests, logger, clock });
   // A Stop pressed on any replica stops the answer wherever it runs.
   const unsubscribeStops = backend.stopRequests.subscribe((request) => {

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startCrewHarness, type CrewHarness } from './crew-harness.js';
 import { botMessagesIn, storedTurnsOf, waitForTurnEnd } from './faults-model/thread-helpers.js';
 import { buildSessionStoppedEvent } from './session-event-builders.js';
-import { buildMentionEvent } from './slack-event-builders.js';
+import { buildMentionEvent, buildMessageEvent } from './slack-event-builders.js';
 
 // Issue 12, point 1: each answered thread is a Slack agent session — processing while a turn
 // runs, active once answered, titled from the first question; Slack's native Stop reaches the
@@ -149,6 +149,22 @@ describe('agent sessions', () => {
   });
 });
 
+describe('ending a session', () => {
+  it('closes the session when the person replies "end session", without asking the model', async () => {
+    harness.anthropic.enqueueReply({ text: 'Here is the plan.' });
+    const event = buildMentionEvent({ text: 'plan the rollout' });
+    await harness.postEvent(event);
+    await waitForTurnEnd(harness, `C111-${event.event.ts}`);
+    await harness.slack.waitFor(() => harness.slack.sessions.get('C111', event.event.ts)?.status === 'active');
+
+    await harness.postEvent(buildMessageEvent({ channelType: 'channel', text: 'End session.', threadTs: event.event.ts }));
+    await harness.slack.waitFor(() => harness.slack.sessions.get('C111', event.event.ts)?.status === 'closed');
+    const note = await harness.slack.waitFor(() => harness.slack.ephemeralsFor('U222').find((message) => message.text.includes('Session ended')));
+    expect(note.text).toContain('Ask again in this thread');
+    expect(harness.anthropic.requests).toHaveLength(1);
+  });
+});
+
 describe('agent sessions across replicas', () => {
   let other: CrewHarness | undefined;
   afterEach(async () => {
@@ -187,8 +203,9 @@ describe('when Slack refuses agent sessions', () => {
     const logsBefore = harness.logs.length;
     harness.anthropic.enqueueReply({ text: 'Answer one.' });
     harness.anthropic.enqueueReply({ text: 'Answer two.' });
-    const first = buildMentionEvent({ text: 'first' });
-    const second = buildMentionEvent({ text: 'second' });
+    // Another person: the others asked enough for one minute's rate limit.
+    const first = buildMentionEvent({ text: 'first', user: 'U333' });
+    const second = buildMentionEvent({ text: 'second', user: 'U333' });
     await harness.postEvent(first);
     await waitForTurnEnd(harness, `C111-${first.event.ts}`);
     await harness.postEvent(second);
@@ -202,5 +219,10 @@ describe('when Slack refuses agent sessions', () => {
     expect(refusals[0]).toMatchObject({ level: 'warn', code: 'feature_not_enabled', team: 'T111' });
     // One refused call, then none: the fallback holds for the workspace.
     expect(harness.slack.callsTo('agents.sessions.setStatus')).toHaveLength(1);
+
+    // With no session to end, "end" is an ordinary follow-up.
+    harness.anthropic.enqueueReply({ text: 'Ending what, exactly?' });
+    await harness.postEvent(buildMessageEvent({ channelType: 'channel', text: 'end', threadTs: second.event.ts, user: 'U333' }));
+    await harness.slack.waitFor(() => harness.anthropic.requests.length === 3);
   });
 });

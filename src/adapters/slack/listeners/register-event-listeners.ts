@@ -8,6 +8,7 @@ import type { QuestionIntake } from '../../../core/intake/submit-question.js';
 import type { ReplySink } from '../../../core/reply/ports.js';
 import { renderSlackMarkup } from '../render-slack-markup.js';
 import { createSlackIntakeReplies } from './slack-intake-replies.js';
+import { isEndSessionRequest } from '../../../core/sessions/read-end-session-request.js';
 
 /** Dependencies of the event listeners. */
 export interface EventListenerOptions {
@@ -17,6 +18,11 @@ export interface EventListenerOptions {
   store: ConversationStore;
   logger: Logger;
   clock: Clock;
+  /**
+   * Ends the thread's agent session when a reply asks for it ("end session"); resolves false
+   * when the thread has no session to end (the reply is then an ordinary question).
+   */
+  endSession?: (where: { teamId: string; channelId: string; threadTs: string; userId: string; isDirectMessage: boolean }) => Promise<boolean>;
 }
 
 /** Message subtypes that carry a person's new question. Everything else (edits, deletes, joins, bot posts) is ignored. */
@@ -82,6 +88,12 @@ export function registerEventListeners(app: App, options: EventListenerOptions):
     };
   }
 
+  /** A reply that only asks to end the session ends it instead of being asked. */
+  async function endsSession(question: QuestionRequest & { threadTs: string }): Promise<boolean> {
+    if (!options.endSession || (question.sharedFiles ?? []).length > 0 || !isEndSessionRequest(question.text)) return false;
+    return options.endSession(question);
+  }
+
   app.event('app_mention', async ({ event, body, context }) => {
     const message = event as unknown as SlackMessageEvent;
     if (!isFromAPerson(message, context.botUserId)) return;
@@ -92,11 +104,13 @@ export function registerEventListeners(app: App, options: EventListenerOptions):
     const message = event as unknown as SlackMessageEvent;
     if (!isFromAPerson(message, context.botUserId)) return;
     const envelope = body as EventEnvelope;
+    const isThreadReply = message.thread_ts !== undefined && message.thread_ts !== message.ts;
     if (message.channel_type === 'im') {
-      await intake.submit(toQuestion(message, envelope, context.botUserId, 'direct-message'));
+      const question = toQuestion(message, envelope, context.botUserId, 'direct-message');
+      if (isThreadReply && (await endsSession(question))) return;
+      await intake.submit(question);
       return;
     }
-    const isThreadReply = message.thread_ts !== undefined && message.thread_ts !== message.ts;
     if (!isThreadReply) return;
     const question = toQuestion(message, envelope, context.botUserId, 'thread-reply');
     const known = await store.hasThread({ teamId: question.teamId, channelId: question.channelId, threadTs: question.threadTs });
@@ -104,6 +118,7 @@ export function registerEventListeners(app: App, options: EventListenerOptions):
       logger.debug({ channel: question.channelId, thread: question.threadTs }, 'reply in a thread the crew is not part of; ignored');
       return;
     }
+    if (await endsSession(question)) return;
     await intake.submit(question);
   });
 }
