@@ -29,6 +29,10 @@ export interface RedisKeys {
   teamSpend(teamId: string, day: string): string;
   /** A channel's spend counter for a UTC day (in its workspace's slot). */
   channelSpend(teamId: string, channelId: string, day: string): string;
+  /** Hash of the votes (and comments) on the thread's answers, one field per answer and person. */
+  feedback(key: ThreadKey): string;
+  /** Hash indexing the votes last pressed on a UTC day (`crew feedback` reads it; expiring). */
+  feedbackDay(day: string): string;
   /** The stream that wakes workers up for new jobs. */
   readonly turnStream: string;
   /** Count of jobs waiting in all threads. */
@@ -57,6 +61,8 @@ export function createRedisKeys(prefix: string = DEFAULT_REDIS_KEY_PREFIX): Redi
     rateLimit: (bucket) => `${prefix}ratelimit:${bucket}`,
     teamSpend: (teamId, day) => `${prefix}spend:{${teamId}}:team:${day}`,
     channelSpend: (teamId, channelId, day) => `${prefix}spend:{${teamId}}:channel:${channelId}:${day}`,
+    feedback: (key) => `${prefix}feedback:${formatThreadKey(key)}`,
+    feedbackDay: (day) => `${prefix}feedback-day:${day}`,
     turnStream: `${prefix}turns`,
     waiting: `${prefix}waiting`,
     deadLetters: `${prefix}dead-letters`,
