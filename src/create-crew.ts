@@ -10,6 +10,8 @@ import { createSlackRequestObserver } from './adapters/metrics/create-slack-requ
 import { createSlackAuthCheck } from './adapters/slack/create-slack-auth-check.js';
 import { createSlackApp } from './adapters/slack/create-slack-app.js';
 import { registerActionListeners } from './adapters/slack/listeners/register-action-listeners.js';
+import { registerFeedbackListeners } from './adapters/slack/listeners/register-feedback-listeners.js';
+import { createFeedbackRecorder } from './core/feedback/record-feedback-press.js';
 import { registerCrewCommand } from './adapters/slack/listeners/register-crew-command.js';
 import { registerEventListeners } from './adapters/slack/listeners/register-event-listeners.js';
 import { createSlackReplySink } from './adapters/slack/slack-reply-sink.js';
@@ -150,6 +152,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
   });
   registerEventListeners(slack.app, { intake, registry, sink, store: backend.store, logger, clock });
   registerActionListeners(slack.app, { intake, store: backend.store, logger, clock, onSlackError: metrics.countSlackError });
+  registerFeedbackListeners(slack.app, { recorder: createFeedbackRecorder({ store: backend.feedbackStore, logger, onCounted: metrics.countFeedback }), logger, clock, onSlackError: metrics.countSlackError });
   registerCrewCommand(slack.app, {
     registry,
     intake,

@@ -1,11 +1,13 @@
 import type { Redis } from 'ioredis';
 import { createMemoryConversationStore } from '../adapters/memory/memory-conversation-store.js';
+import { createMemoryFeedbackStore } from '../adapters/memory/memory-feedback-store.js';
 import { createMemoryDeliveryGuard } from '../adapters/memory/memory-delivery-guard.js';
 import { createMemoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
 import { createMemorySpendLedger } from '../adapters/memory/memory-spend-ledger.js';
 import { createMemoryTurnQueue } from '../adapters/memory/memory-turn-queue.js';
 import { createRedisConnection } from '../adapters/redis/create-redis-connection.js';
 import { createRedisConversationStore } from '../adapters/redis/redis-conversation-store.js';
+import { createRedisFeedbackStore } from '../adapters/redis/redis-feedback-store.js';
 import { createRedisDeliveryGuard } from '../adapters/redis/redis-delivery-guard.js';
 import { createRedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import { createRedisSpendLedger } from '../adapters/redis/redis-spend-ledger.js';
@@ -19,6 +21,7 @@ import type { RateLimiter } from '../core/intake/ports.js';
 import type { TurnJob } from '../core/queue/turn-job.js';
 import type { TurnQueue } from '../core/queue/ports.js';
 import type { SpendLedger } from '../core/budget/ports.js';
+import type { FeedbackStore } from '../core/feedback/ports.js';
 
 /** Where the crew keeps state: Redis when REDIS_URL is set, else process memory. */
 export interface StateBackend {
@@ -28,6 +31,8 @@ export interface StateBackend {
   queue: TurnQueue;
   /** Daily token use per workspace and channel (the budgets' counters). */
   spendLedger: SpendLedger;
+  /** Votes on answers, kept with their thread for its retention. */
+  feedbackStore: FeedbackStore;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -61,6 +66,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
       rateLimiter: createMemoryRateLimiter({ clock }),
       queue: createMemoryTurnQueue({ logger, concurrency: config.runtime.turnConcurrency, onJobFailed }),
       spendLedger: createMemorySpendLedger({ clock }),
+      feedbackStore: createMemoryFeedbackStore({ clock, retentionMs: config.conversation.retentionMs }),
       ping: () => store.ping(),
       close: async () => undefined,
     };
@@ -98,6 +104,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
     rateLimiter: createRedisRateLimiter({ redis, keyPrefix, clock }),
     queue,
     spendLedger: createRedisSpendLedger({ redis, keyPrefix }),
+    feedbackStore: createRedisFeedbackStore({ redis, keyPrefix, retentionMs: config.conversation.retentionMs, logger }),
     ping: async () => {
       try {
         await store.ping();

@@ -3,6 +3,7 @@ import type { ProgressItem } from '../../core/reply/ports.js';
 import { formatProgressLine } from './progress-chunks.js';
 import { readSlackError, toDeliveryError } from './read-slack-error.js';
 import { buildRetryActions } from './retry-button.js';
+import { buildFeedbackBlock, feedbackPrompt, feedbackReferenceOf } from './feedback-buttons.js';
 import { PacedSendQueue } from './paced-send-queue.js';
 import type { AnswerEnding, SlackAnswerStreamOptions } from './slack-answer-stream-options.js';
 import { SlackStreamMessages } from './slack-stream-messages.js';
@@ -114,11 +115,13 @@ export class SlackAnswerStream extends SlackStreamMessages {
       return;
     }
     const { notice, retry } = ending;
-    const blocks = retry ? [buildRetryActions(retry)] : undefined;
+    const feedback = this.feedbackBlock(ending);
+    const blocks = retry ? [buildRetryActions(retry)] : feedback ? [feedback] : undefined;
     if (this.fallback) {
       // The notice goes below the answer; with a Retry button it is its own message.
-      if (notice && blocks) await this.postFollowUp(notice, blocks);
+      if (notice && retry) await this.postFollowUp(notice, blocks);
       else if (notice) await this.fallback.append(`\n\n${notice}`);
+      if (feedback && !(await this.fallback.attachBlocks([feedback]))) await this.postFollowUp(feedbackPrompt, [feedback]);
       return;
     }
     const message = this.current;
@@ -126,11 +129,21 @@ export class SlackAnswerStream extends SlackStreamMessages {
       this.current = undefined;
       const stopped = await this.stopStream(message, notice ? `\n\n${notice}` : undefined, blocks);
       if (this.stoppedByUser) await this.postFollowUp(formatStoppedNotice());
-      else if (!stopped && notice) await this.postFollowUp(notice, blocks);
+      else if (!stopped && (notice || feedback)) await this.postFollowUp(notice ?? feedbackPrompt, blocks);
       return;
     }
-    if (notice) await this.postFollowUp(notice, blocks);
+    if (notice || feedback) await this.postFollowUp(notice ?? feedbackPrompt, blocks);
     else if (this.statusShown) await this.poster.setStatus('');
+  }
+
+  /**
+   * Feedback buttons go under an answer that finished and showed text: not under a failed one
+   * (it offers Retry instead), one the person stopped, or one that showed nothing.
+   */
+  private feedbackBlock(ending: AnswerEnding): Record<string, unknown> | undefined {
+    if (ending.failed || ending.retry || this.deliveredText.trim() === '') return undefined;
+    const reference = feedbackReferenceOf(this.options.target);
+    return reference ? buildFeedbackBlock(reference) : undefined;
   }
 
 
