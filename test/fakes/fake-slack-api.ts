@@ -1,12 +1,13 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SlackIdentity, SlackMethodContext } from './fake-slack-args.js';
+import type { SlackIdentity, SlackMethodContext, SlackMethodHandler } from './fake-slack-args.js';
 import { decodeSlackRequest, readBody, sendJson } from './fake-slack-http.js';
 import { fakeSlackMethods } from './fake-slack-methods.js';
 import { FakeSlackFiles } from './fake-slack-files.js';
 import { FakeSlackThreads } from './fake-slack-threads.js';
 import { FakeSlackUsers } from './fake-slack-users.js';
+import { FakeSlackViews } from './fake-slack-views.js';
 import type {
   EphemeralMessage,
   FakeSlackApiOptions,
@@ -41,6 +42,8 @@ export interface FakeSlackApi {
   readonly url: string;
   /** Files shared in events: hosted at private URLs that need the bot token. */
   readonly files: FakeSlackFiles;
+  /** Modals: triggers for interactions, `views.open`, and `view_submission` payloads. */
+  readonly views: FakeSlackViews;
   /** `http://127.0.0.1:PORT`. */
   readonly origin: string;
   readonly identity: SlackIdentity;
@@ -110,6 +113,8 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   };
   const threads = new FakeSlackThreads();
   const users = new FakeSlackUsers(options.users);
+  const views = new FakeSlackViews();
+  const methods: Record<string, SlackMethodHandler> = { ...fakeSlackMethods, 'views.open': views.open };
   const calls: FakeSlackCall[] = [];
   const faults = new Map<string, FakeSlackFault[]>();
   const responses = new Map<string, ResponseUrlPost[]>();
@@ -172,7 +177,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       sendJson(res, httpStatus, response, headers);
     };
     if (latencyMs > 0) await sleep(latencyMs);
-    const handler = fakeSlackMethods[method];
+    const handler = methods[method];
     if (!handler) return reply(200, { ok: false, error: 'unknown_method' });
     const auth = authError(method, decoded.token);
     if (auth) return reply(200, { ok: false, error: auth });
@@ -244,6 +249,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       threads.clear();
       users.clear();
       files.clear();
+      views.reset();
       notIn = new Set(options.notInChannels ?? []);
       latencyMs = options.latencyMs ?? 0;
     },
@@ -256,6 +262,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       latencyMs = ms;
     },
     files,
+    views,
     callsTo: (method) => calls.filter((c) => c.method === method),
     messagesIn: (channel, threadTs) =>
       visible(threadTs === undefined ? threads.inChannel(channel) : threads.thread(channel, threadTs)),
