@@ -5,9 +5,6 @@ import type { ReplyTarget } from '../../core/reply/ports.js';
 /** `action_id` of the 👍/👎 `feedback_buttons` element; `register-feedback-listeners.ts` handles presses. */
 export const feedbackActionId = 'crew_feedback';
 
-/** The text of a message that carries only the feedback buttons (the answer's own message could not take them). */
-export const feedbackPrompt = 'Was this answer helpful?';
-
 /** Slack's limits: a button's `value` (2,000 chars) and a `block_id` (255). */
 const maxValueChars = 2000;
 const maxBlockIdChars = 255;

@@ -3,7 +3,7 @@ import type { ProgressItem } from '../../core/reply/ports.js';
 import { formatProgressLine } from './progress-chunks.js';
 import { readSlackError, toDeliveryError } from './read-slack-error.js';
 import { buildRetryActions } from './retry-button.js';
-import { buildFeedbackBlock, feedbackPrompt, feedbackReferenceOf } from './feedback-buttons.js';
+import { buildFeedbackBlock, feedbackReferenceOf } from './feedback-buttons.js';
 import { PacedSendQueue } from './paced-send-queue.js';
 import type { AnswerEnding, SlackAnswerStreamOptions } from './slack-answer-stream-options.js';
 import { SlackStreamMessages } from './slack-stream-messages.js';
@@ -121,7 +121,7 @@ export class SlackAnswerStream extends SlackStreamMessages {
       // The notice goes below the answer; with a Retry button it is its own message.
       if (notice && retry) await this.postFollowUp(notice, blocks);
       else if (notice) await this.fallback.append(`\n\n${notice}`);
-      if (feedback && !(await this.fallback.attachBlocks([feedback]))) await this.postFollowUp(feedbackPrompt, [feedback]);
+      if (feedback) await this.fallback.attachBlocks([feedback]);
       return;
     }
     const message = this.current;
@@ -129,10 +129,12 @@ export class SlackAnswerStream extends SlackStreamMessages {
       this.current = undefined;
       const stopped = await this.stopStream(message, notice ? `\n\n${notice}` : undefined, blocks);
       if (this.stoppedByUser) await this.postFollowUp(formatStoppedNotice());
-      else if (!stopped && (notice || feedback)) await this.postFollowUp(notice ?? feedbackPrompt, blocks);
+      // Slack ended the stream itself just before the close: a notice still goes out (with the
+      // buttons), but buttons alone would be a message of their own, more noise than they are worth.
+      else if (!stopped && notice) await this.postFollowUp(notice, blocks);
       return;
     }
-    if (notice || feedback) await this.postFollowUp(notice ?? feedbackPrompt, blocks);
+    if (notice) await this.postFollowUp(notice, blocks);
     else if (this.statusShown) await this.poster.setStatus('');
   }
 
