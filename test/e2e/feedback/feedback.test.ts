@@ -79,6 +79,21 @@ describe('feedback buttons on finished answers', () => {
   });
 });
 
+describe('no feedback buttons', () => {
+  it('under an answer the person stopped', async () => {
+    harness.anthropic.enqueueReply({ text: Array.from({ length: 150 }, (_, index) => `Step ${index + 1}: keep it simple.`).join('\n\n'), tokensPerSecond: 200 });
+    const event = buildMentionEvent({ text: 'tell me everything' });
+    await harness.postEvent(event);
+    const start = await harness.slack.waitFor(() => harness.slack.callsTo('chat.startStream')[0]);
+    await harness.slack.waitFor(() => harness.slack.callsTo('chat.appendStream').length >= 2);
+    harness.slack.pressStop(start.response.ts as string);
+    await waitForTurnEnd(harness, `C111-${event.event.ts}`);
+    const replies = botMessagesIn(harness.slack, 'C111', event.event.ts);
+    expect(replies.map((reply) => reply.text)).toContain('⏹️ _Stopped — the answer above is incomplete._');
+    expect(replies.some((reply) => feedbackButtonsOf(reply))).toBe(false);
+  });
+});
+
 describe('a feedback press', () => {
   it('is acknowledged privately, stored, counted and logged with the turn id', async () => {
     const { threadTs, turnId, message } = await askAndWaitForAnswer(harness, 'queue or cron?', 'A queue: retries and back-pressure come for free.');
@@ -92,6 +107,17 @@ describe('a feedback press', () => {
     expect(await counterValue(harness, 'crew_feedback_total', { agent: 'backend-architect', value: 'up' })).toBe(before + 1);
     const logged = harness.logs.find((line) => line.msg === 'feedback recorded' && line.turnId === turnId);
     expect(logged).toMatchObject({ value: 'up', change: 'recorded', user: 'U222', agent: 'backend-architect' });
+  });
+
+  it('is ignored (nothing stored, nothing said) when its value names another thread than the one it was pressed in', async () => {
+    const { threadTs, turnId, message } = await askAndWaitForAnswer(harness, 'cache or not?', 'Cache the reads, not the writes.');
+    const buttons = feedbackButtonsOf(message)!;
+    const forged = JSON.stringify({ ...(JSON.parse(buttons.up) as object), th: '1600000000.000100' });
+    const forgedMessage = { ...message, blocks: [{ type: 'context_actions', block_id: buttons.blockId, elements: [{ type: 'feedback_buttons', action_id: buttons.actionId, positive_button: { value: forged }, negative_button: { value: buttons.down } }] }] };
+    expect((await pressFeedback(harness, { channel: 'C111', threadTs, message: forgedMessage, which: 'up' })).status).toBe(200);
+    await harness.slack.waitFor(() => harness.logs.find((line) => line.msg === 'ignored a feedback press without a usable channel or value' && line.turnId === turnId));
+    expect(harness.slack.ephemeralsFor('U222').filter((ephemeral) => ephemeral.threadTs === threadTs)).toEqual([]);
+    expect((await votesIn(harness)).filter((vote) => vote.turnId === turnId)).toEqual([]);
   });
 
   it('a second press by the same person changes the vote: still one vote, counted once per person per answer, the change counted apart', async () => {
