@@ -11,6 +11,8 @@ import { createSlackAuthCheck } from './adapters/slack/create-slack-auth-check.j
 import { createSlackApp } from './adapters/slack/create-slack-app.js';
 import { registerActionListeners } from './adapters/slack/listeners/register-action-listeners.js';
 import { registerAppHomeListeners } from './adapters/slack/listeners/register-app-home-listeners.js';
+import { registerFeedbackListeners } from './adapters/slack/listeners/register-feedback-listeners.js';
+import { createFeedbackRecorder } from './core/feedback/record-feedback-press.js';
 import { registerCrewCommand } from './adapters/slack/listeners/register-crew-command.js';
 import { createCrewUseHandler } from './adapters/slack/listeners/create-crew-use-handler.js';
 import { createChannelAgentReader } from './core/channels/create-channel-agent-reader.js';
@@ -177,6 +179,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
   });
   registerActionListeners(slack.app, { intake, store: backend.store, logger, clock, onSlackError: metrics.countSlackError });
   registerAppHomeListeners(slack.app, { registry, logger, botHandle, onSlackError: metrics.countSlackError });
+  registerFeedbackListeners(slack.app, { recorder: createFeedbackRecorder({ store: backend.feedbackStore, logger, onCounted: metrics.countFeedback }), logger, clock, onSlackError: metrics.countSlackError });
   registerCrewCommand(slack.app, {
     registry,
     intake,

@@ -4,6 +4,7 @@ import { ConfigError } from '../core/errors.js';
 import { checkSetup } from './check-setup.js';
 import { lintAgents, type CommandIo } from './lint-agents.js';
 import { listAgents } from './list-agents.js';
+import { runFeedbackCommand } from './run-feedback-command.js';
 import { runJobsCommand } from './run-jobs-command.js';
 
 const usage = `Usage: crew <command>
@@ -15,6 +16,7 @@ const usage = `Usage: crew <command>
   crew check                     validate configuration and agents without connecting
   crew jobs [--verbose]          list the jobs the queue gave up on (needs REDIS_URL)
   crew jobs requeue <id>         put one of them back on the queue
+  crew feedback [--since 7d]     votes on answers per agent (needs REDIS_URL)
 `;
 
 /** `crew lint` arguments: `--strict`, `--models a,b` (ids a `model` may name), folders. */
@@ -47,6 +49,8 @@ export async function runCli(argv: string[], environment: Record<string, string 
       return checkSetup(environment, io);
     case 'jobs':
       return runJobsCommand(rest, environment, io);
+    case 'feedback':
+      return runFeedbackCommand(rest, environment, io);
     case 'ask': {
       const [agentName, ...words] = rest;
       if (!agentName || words.length === 0) {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { createMemoryConversationStore } from '../adapters/memory/memory-conversation-store.js';
+import { createMemoryFeedbackStore } from '../adapters/memory/memory-feedback-store.js';
 import { createMemoryDeliveryGuard } from '../adapters/memory/memory-delivery-guard.js';
 import { createMemoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
 import { createMemorySpendLedger } from '../adapters/memory/memory-spend-ledger.js';
@@ -15,6 +16,7 @@ import { createRedisChannelDefaults } from '../adapters/redis/redis-channel-defa
 import type { ChannelDefaults } from '../core/channels/ports.js';
 import { createRedisConnection } from '../adapters/redis/create-redis-connection.js';
 import { createRedisConversationStore } from '../adapters/redis/redis-conversation-store.js';
+import { createRedisFeedbackStore } from '../adapters/redis/redis-feedback-store.js';
 import { createRedisDeliveryGuard } from '../adapters/redis/redis-delivery-guard.js';
 import { createRedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import { createRedisSpendLedger } from '../adapters/redis/redis-spend-ledger.js';
@@ -28,6 +30,7 @@ import type { RateLimiter } from '../core/intake/ports.js';
 import type { TurnJob } from '../core/queue/turn-job.js';
 import type { TurnQueue } from '../core/queue/ports.js';
 import type { SpendLedger } from '../core/budget/ports.js';
+import type { FeedbackStore } from '../core/feedback/ports.js';
 
 /** Where the crew keeps state: Redis when REDIS_URL is set, else process memory. */
 export interface StateBackend {
@@ -43,6 +46,8 @@ export interface StateBackend {
   sessionClosing: SessionClosingSchedule;
   /** Each channel's default agent (`/crew use`). */
   channelDefaults: ChannelDefaults;
+  /** Votes on answers, kept with their thread for its retention. */
+  feedbackStore: FeedbackStore;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -79,6 +84,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
       stopRequests: createMemoryStopRequestBus(),
       sessionClosing: createMemorySessionClosingSchedule(),
       channelDefaults: createMemoryChannelDefaults({ clock }),
+      feedbackStore: createMemoryFeedbackStore({ clock, retentionMs: config.conversation.retentionMs }),
       ping: () => store.ping(),
       close: async () => undefined,
     };
@@ -126,6 +132,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
     // Outlives every thread it schedules: a day past the conversations' retention.
     sessionClosing: createRedisSessionClosingSchedule({ redis, key: createRedisKeys(keyPrefix).sessionClosing, keyTtlMs: config.conversation.retentionMs + 86_400_000 }),
     channelDefaults: createRedisChannelDefaults({ redis, keyPrefix }),
+    feedbackStore: createRedisFeedbackStore({ redis, keyPrefix, retentionMs: config.conversation.retentionMs, logger }),
     ping: async () => {
       try {
         await store.ping();

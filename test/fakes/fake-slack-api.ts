@@ -1,13 +1,14 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SlackIdentity, SlackMethodContext } from './fake-slack-args.js';
+import type { SlackIdentity, SlackMethodContext, SlackMethodHandler } from './fake-slack-args.js';
 import { decodeSlackRequest, readBody, sendJson } from './fake-slack-http.js';
 import { fakeSlackMethods } from './fake-slack-methods.js';
 import { FakeSlackFiles } from './fake-slack-files.js';
 import { FakeSlackSessions } from './fake-slack-sessions.js';
 import { FakeSlackThreads } from './fake-slack-threads.js';
 import { FakeSlackUsers } from './fake-slack-users.js';
+import { FakeSlackViews } from './fake-slack-modals.js';
 import type {
   EphemeralMessage,
   FakeSlackApiOptions,
@@ -44,6 +45,8 @@ export interface FakeSlackApi {
   readonly files: FakeSlackFiles;
   /** Agent sessions (`agents.sessions.*`), by thread. */
   readonly sessions: FakeSlackSessions;
+  /** Modals: triggers for interactions, `views.open`, and `view_submission` payloads. */
+  readonly views: FakeSlackViews;
   /** `http://127.0.0.1:PORT`. */
   readonly origin: string;
   readonly identity: SlackIdentity;
@@ -114,6 +117,8 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   const threads = new FakeSlackThreads();
   const sessions = new FakeSlackSessions();
   const users = new FakeSlackUsers(options.users);
+  const views = new FakeSlackViews();
+  const methods: Record<string, SlackMethodHandler> = { ...fakeSlackMethods, 'views.open': views.open };
   const calls: FakeSlackCall[] = [];
   const faults = new Map<string, FakeSlackFault[]>();
   const responses = new Map<string, ResponseUrlPost[]>();
@@ -177,7 +182,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       sendJson(res, httpStatus, response, headers);
     };
     if (latencyMs > 0) await sleep(latencyMs);
-    const handler = fakeSlackMethods[method] ?? sessions.methods[method];
+    const handler = methods[method] ?? sessions.methods[method];
     if (!handler) return reply(200, { ok: false, error: 'unknown_method' });
     const auth = authError(method, decoded.token);
     if (auth) return reply(200, { ok: false, error: auth });
@@ -250,6 +255,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       users.clear();
       files.clear();
       sessions.clear();
+      views.reset();
       notIn = new Set(options.notInChannels ?? []);
       latencyMs = options.latencyMs ?? 0;
     },
@@ -263,6 +269,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     },
     files,
     sessions,
+    views,
     callsTo: (method) => calls.filter((c) => c.method === method),
     messagesIn: (channel, threadTs) =>
       visible(threadTs === undefined ? threads.inChannel(channel) : threads.thread(channel, threadTs)),

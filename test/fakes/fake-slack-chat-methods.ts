@@ -8,6 +8,7 @@ import {
   str,
 } from './fake-slack-args.js';
 import type { SlackMethodContext, SlackMethodHandler } from './fake-slack-args.js';
+import { validateMessageBlocks } from './fake-slack-blocks.js';
 import type { SlackArgs, SlackResult } from './fake-slack-types.js';
 
 interface MessageContent {
@@ -25,6 +26,8 @@ function contentOf(args: SlackArgs): MessageContent | SlackResult {
   const markdown = str(args, 'markdown_text');
   const { blocks, invalid } = blocksOf(args);
   if (invalid) return fail('invalid_blocks_format', 'blocks must be an array');
+  const blockProblems = validateMessageBlocks(blocks);
+  if (blockProblems) return blockProblems;
   const hasAttachments = Array.isArray(args['attachments']) && args['attachments'].length > 0;
   if (!text && !markdown && !(blocks && blocks.length > 0) && !hasAttachments) return fail('no_text');
   if (markdown !== undefined && (text !== undefined || blocks !== undefined)) return fail('markdown_text_conflict');

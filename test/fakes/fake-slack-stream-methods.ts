@@ -1,5 +1,6 @@
 import { MARKDOWN_TEXT_LIMIT, blocksOf, checkChannel, fail, markdownOf, requireArgs, str } from './fake-slack-args.js';
 import type { SlackMethodContext, SlackMethodHandler } from './fake-slack-args.js';
+import { validateMessageBlocks } from './fake-slack-blocks.js';
 import type { StoredMessage } from './fake-slack-threads.js';
 import type { SlackArgs, SlackResult } from './fake-slack-types.js';
 import { applyTasks, readChunks } from './fake-slack-chunks.js';
@@ -85,6 +86,8 @@ const stopStream: SlackMethodHandler = (args, ctx) => {
   if (lengthError) return lengthError;
   const { blocks, invalid } = blocksOf(args);
   if (invalid) return fail('invalid_blocks_format', 'blocks must be an array');
+  const blockProblems = validateMessageBlocks(blocks);
+  if (blockProblems) return blockProblems;
   if (markdown !== undefined) message.parts.push(markdown);
   if (blocks !== undefined) message.blocks = blocks;
   if (args['metadata'] !== undefined) message.metadata = args['metadata'];

@@ -59,6 +59,8 @@ describe('GET /metrics', () => {
       crew_questions_refused_total: 'counter',
       crew_budget_refusals_total: 'counter',
       crew_consults_total: 'counter',
+      crew_feedback_total: 'counter',
+      crew_feedback_changes_total: 'counter',
       crew_turns_in_flight: 'gauge',
       crew_turns_queued: 'gauge',
     };

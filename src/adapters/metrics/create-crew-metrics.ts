@@ -24,6 +24,11 @@ export interface CrewMetrics {
   countRefused(agent: string, reason: string): void;
   /** A question was refused because the workspace's or the channel's daily token budget is used up. */
   countBudgetRefusal(scope: BudgetScope): void;
+  /**
+   * A feedback vote: a person's first vote on an answer counts in `crew_feedback_total` (once per
+   * person per answer); a changed vote counts in `crew_feedback_changes_total` under its new value.
+   */
+  countFeedback(agent: string, value: string, change: 'recorded' | 'changed'): void;
   render(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -117,6 +122,18 @@ export function createCrewMetrics(options: CrewMetricsOptions): CrewMetrics {
     labelNames: ['kind', 'outcome'],
     registers: [registry],
   });
+  const feedback = new Counter({
+    name: 'crew_feedback_total',
+    help: 'Feedback votes on answers by agent and value (up, down): a person\'s first vote on an answer, once per person per answer. Current votes: crew_feedback_total{value} + crew_feedback_changes_total{value} - crew_feedback_changes_total{the other value}.',
+    labelNames: ['agent', 'value'],
+    registers: [registry],
+  });
+  const feedbackChanges = new Counter({
+    name: 'crew_feedback_changes_total',
+    help: 'Feedback votes a person changed (a second press of the other button), by agent and the new value.',
+    labelNames: ['agent', 'value'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'crew_turns_in_flight',
     help: 'Turns running in this process.',
@@ -175,6 +192,7 @@ export function createCrewMetrics(options: CrewMetricsOptions): CrewMetrics {
       refusals.inc({ reason });
     },
     countBudgetRefusal: (scope) => budgetRefusals.inc({ scope }),
+    countFeedback: (agent, value, change) => (change === 'recorded' ? feedback : feedbackChanges).inc({ agent, value }),
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 }

@@ -31,6 +31,10 @@ export interface RedisKeys {
   channelSpend(teamId: string, channelId: string, day: string): string;
   /** Hash of a channel's settings (its default agent, who set it, when), under the channel's tag. */
   channel(teamId: string, channelId: string): string;
+  /** Hash of the votes (and comments) on the thread's answers, one field per answer and person. */
+  feedback(key: ThreadKey): string;
+  /** Hash indexing the votes last pressed on a UTC day (`crew feedback` reads it; expiring). */
+  feedbackDay(day: string): string;
   /** The stream that wakes workers up for new jobs. */
   readonly turnStream: string;
   /** Count of jobs waiting in all threads. */
@@ -64,6 +68,8 @@ export function createRedisKeys(prefix: string = DEFAULT_REDIS_KEY_PREFIX): Redi
     teamSpend: (teamId, day) => `${prefix}spend:{${teamId}}:team:${day}`,
     channelSpend: (teamId, channelId, day) => `${prefix}spend:{${teamId}}:channel:${channelId}:${day}`,
     channel: (teamId, channelId) => `${prefix}channel:{${teamId}:${channelId}}`,
+    feedback: (key) => `${prefix}feedback:${formatThreadKey(key)}`,
+    feedbackDay: (day) => `${prefix}feedback-day:${day}`,
     turnStream: `${prefix}turns`,
     waiting: `${prefix}waiting`,
     deadLetters: `${prefix}dead-letters`,

@@ -37,6 +37,8 @@ export interface SlackAnswerStreamOptions {
 export interface AnswerEnding {
   notice?: string;
   retry?: RetryOffer;
+  /** The answer failed (`Reply.fail`): it gets no feedback buttons. */
+  failed?: boolean;
 }
 
 /** A streaming message of the answer that is still open. */

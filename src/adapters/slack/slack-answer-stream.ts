@@ -3,6 +3,7 @@ import type { ProgressItem } from '../../core/reply/ports.js';
 import { formatProgressLine } from './progress-chunks.js';
 import { readSlackError, toDeliveryError } from './read-slack-error.js';
 import { buildRetryActions } from './retry-button.js';
+import { buildFeedbackBlock, feedbackReferenceOf } from './feedback-buttons.js';
 import { PacedSendQueue } from './paced-send-queue.js';
 import type { AnswerEnding, SlackAnswerStreamOptions } from './slack-answer-stream-options.js';
 import { SlackStreamMessages } from './slack-stream-messages.js';
@@ -110,11 +111,13 @@ export class SlackAnswerStream extends SlackStreamMessages {
       return;
     }
     const { notice, retry } = ending;
-    const blocks = retry ? [buildRetryActions(retry)] : undefined;
+    const feedback = this.feedbackBlock(ending);
+    const blocks = retry ? [buildRetryActions(retry)] : feedback ? [feedback] : undefined;
     if (this.fallback) {
       // The notice goes below the answer; with a Retry button it is its own message.
-      if (notice && blocks) await this.postFollowUp(notice, blocks);
+      if (notice && retry) await this.postFollowUp(notice, blocks);
       else if (notice) await this.fallback.append(`\n\n${notice}`);
+      if (feedback) await this.fallback.attachBlocks([feedback]);
       return;
     }
     const message = this.current;
@@ -122,6 +125,8 @@ export class SlackAnswerStream extends SlackStreamMessages {
       this.current = undefined;
       const stopped = await this.stopStream(message, notice ? `\n\n${notice}` : undefined, blocks);
       if (this.stoppedByUser) await this.postFollowUp(formatStoppedNotice());
+      // Slack ended the stream itself just before the close: a notice still goes out (with the
+      // buttons), but buttons alone would be a message of their own, more noise than they are worth.
       else if (!stopped && notice) await this.postFollowUp(notice, blocks);
       return;
     }
@@ -142,6 +147,16 @@ export class SlackAnswerStream extends SlackStreamMessages {
     this.queue.cancel();
     this.options.logger.info({ deliveredChars: this.deliveredText.length }, 'stopped by the agent session Stop');
     this.options.hooks.onStopRequested();
+  }
+
+  /**
+   * Feedback buttons go under an answer that finished and showed text: not under a failed one
+   * (it offers Retry instead), one the person stopped, or one that showed nothing.
+   */
+  private feedbackBlock(ending: AnswerEnding): Record<string, unknown> | undefined {
+    if (ending.failed || ending.retry || this.deliveredText.trim() === '') return undefined;
+    const reference = feedbackReferenceOf(this.options.target);
+    return reference ? buildFeedbackBlock(reference) : undefined;
   }
 
   protected stopRequested(): void {

@@ -17,6 +17,13 @@ export class SlackFallbackMessage {
     private readonly onMessageStarted: (ts: string) => void,
   ) {}
 
+  /** Shows `blocks` (e.g. feedback buttons) under the last message; false when there is none. */
+  async attachBlocks(blocks: unknown[]): Promise<boolean> {
+    if (!this.ts) return false;
+    await this.poster.updateMessage(this.ts, this.text, blocks);
+    return true;
+  }
+
   /** Appends model text (or a notice) and shows it. */
   async append(markdown: string): Promise<void> {
     const parts = splitMarkdown(this.text + markdown, this.maxChars);

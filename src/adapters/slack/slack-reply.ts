@@ -1,7 +1,7 @@
 import type { ProgressItem, Reply, ReplyEnding, ReplyStop, ReplyTarget, RetryOffer } from '../../core/reply/ports.js';
 import type { Logger } from '../../core/shared/ports.js';
 import type { SlackAgentSessions } from './slack-agent-sessions.js';
-import { SlackAnswerStream, type SlackAnswerStreamOptions } from './slack-answer-stream.js';
+import { SlackAnswerStream, type AnswerEnding, type SlackAnswerStreamOptions } from './slack-answer-stream.js';
 
 /** What a {@link SlackReply} needs beyond the stream's own options. */
 export interface SlackReplyOptions extends Omit<SlackAnswerStreamOptions, 'hooks'> {
@@ -93,15 +93,19 @@ export class SlackReply implements Reply {
   }
 
   finish(ending: ReplyEnding = {}): Promise<void> {
+    return this.end(ending);
+  }
+
+  fail(notice: string, retry?: RetryOffer): Promise<void> {
+    return this.end({ notice, failed: true, ...(retry ? { retry } : {}) });
+  }
+
+  private end(ending: AnswerEnding): Promise<void> {
     this.closed ??= this.close(ending);
     return this.closed;
   }
 
-  fail(notice: string, retry?: RetryOffer): Promise<void> {
-    return this.finish({ notice, ...(retry ? { retry } : {}) });
-  }
-
-  private async close(ending: ReplyEnding): Promise<void> {
+  private async close(ending: AnswerEnding): Promise<void> {
     await this.stream.finish(ending);
     // Follow-up messages (notices, the Retry button) belong to the answer too.
     for (const ts of this.stream.messageTs) if (!this.messageTs.includes(ts)) this.messageTs.push(ts);

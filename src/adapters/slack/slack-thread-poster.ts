@@ -5,6 +5,7 @@ import { markdownToMrkdwn } from './markdown-to-mrkdwn.js';
 import { readSlackError } from './read-slack-error.js';
 import { callSlack } from './slack-call.js';
 import { sanitizeOutboundMarkdown } from './sanitize-outbound-text.js';
+import { toSectionBlocks } from './section-blocks.js';
 
 /** How a call on an open stream went: Slack may have ended the stream (expired) or the person pressed Stop. */
 export type StreamCallResult = 'ok' | 'expired' | 'stopped_by_user';
@@ -117,9 +118,10 @@ export class SlackThreadPoster {
     return response.ts;
   }
 
-  /** Replaces a message's text (Markdown rendered as sanitized mrkdwn). */
-  async updateMessage(ts: string, markdown: string): Promise<void> {
-    await this.call('chat.update', { channel: this.options.target.channelId, ts, text: markdownToMrkdwn(markdown) });
+  /** Replaces a message's text (Markdown rendered as sanitized mrkdwn); with `blocks`, the text shows above them. */
+  async updateMessage(ts: string, markdown: string, blocks?: unknown[]): Promise<void> {
+    const text = markdownToMrkdwn(markdown);
+    await this.call('chat.update', { channel: this.options.target.channelId, ts, text, ...(blocks ? { blocks: [...toSectionBlocks(text), ...blocks] } : {}) });
   }
 
   /** Sets (or with '' clears) the thread's status line; failures only matter for logs. */

@@ -111,3 +111,6 @@ export function formatStoppedNotice(): string {
 export function formatInterruptionNotice(error: unknown): string {
   return `⚠️ _Answer interrupted: ${describeErrorForUser(error)}_`;
 }
+
+/** Told privately when the "what was wrong" form could not be opened (Slack refused, or the press was too old). */
+export const feedbackFormUnavailableNotice = '⚠️ I could not open the form just now. Press the button again — your 👎 is already noted.';
