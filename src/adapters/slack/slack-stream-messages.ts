@@ -46,7 +46,7 @@ export abstract class SlackStreamMessages {
     this.softMessageChars = options.softMessageChars ?? Math.floor(this.maxMessageChars * 0.8);
     this.maxStreamAgeMs = options.maxStreamAgeMs ?? 4 * 60 * 1000;
     this.maxFallbackChars = options.maxFallbackChars ?? 3_500;
-    this.poster = new SlackThreadPoster({ client: options.client, target: options.target, logger: options.logger, onSlackError: options.onSlackError });
+    this.poster = new SlackThreadPoster({ client: options.client, target: options.target, logger: options.logger, onSlackError: options.onSlackError, pacing: options.pacing });
   }
 
   /** The person pressed Stop (Slack answered `stopped_by_user`). */
@@ -56,7 +56,11 @@ export abstract class SlackStreamMessages {
     return !this.stoppedByUser && this.failure === undefined;
   }
 
-  protected send(): Promise<void> {
+  protected async send(): Promise<void> {
+    // An update waits for its slot in the workspace's budget before its text is chosen, so it
+    // carries everything that arrived meanwhile (a new message's first words never wait).
+    if (this.fallback) await this.poster.pace('chat.update');
+    else if (this.current && !this.current.full) await this.poster.pace('chat.appendStream');
     return this.fallback ? this.sendFallback(this.fallback) : this.sendNative(this.text.sendable());
   }
 

@@ -4,6 +4,7 @@ import type { ReplyTarget } from '../../core/reply/ports.js';
 import { markdownToMrkdwn } from './markdown-to-mrkdwn.js';
 import { readSlackError } from './read-slack-error.js';
 import { callSlack } from './slack-call.js';
+import type { SlackCallPacing } from './slack-call-pacing.js';
 import { sanitizeOutboundMarkdown } from './sanitize-outbound-text.js';
 
 /** How a call on an open stream went: Slack may have ended the stream (expired) or the person pressed Stop. */
@@ -15,6 +16,8 @@ export interface SlackThreadPosterOptions {
   target: ReplyTarget;
   logger: Logger;
   onSlackError?: (method: string, code: string) => void;
+  /** Keeps calls inside the workspace's Slack quotas, shared by the fleet. */
+  pacing?: SlackCallPacing;
 }
 
 /**
@@ -26,6 +29,8 @@ export class SlackThreadPoster {
   failedMethod?: string;
   /** Per streaming message: whether the text sent so far ends a line (a leading `>` is then a quote marker). */
   private readonly endsLine = new Map<string, boolean>();
+  /** Methods whose next call already waited for its slot (see `pace`). */
+  private readonly paid = new Set<string>();
 
   constructor(private readonly options: SlackThreadPosterOptions) {}
 
@@ -33,8 +38,21 @@ export class SlackThreadPoster {
     return this.options.target;
   }
 
-  /** Calls a Web API method (rate limits wait `Retry-After`, bounded; see `callSlack`). */
+  /**
+   * Waits for the next slot of `method` in the workspace's budget now, so the caller can decide
+   * what to send once the slot came (all the text that arrived meanwhile); the next `call` of
+   * that method does not wait again.
+   */
+  async pace(method: string): Promise<void> {
+    const { pacing } = this.options;
+    if (!pacing?.paces(method) || this.paid.has(method)) return;
+    await pacing.pace(this.options.target, method);
+    this.paid.add(method);
+  }
+
+  /** Calls a Web API method, within the workspace's budget (rate limits wait `Retry-After`, bounded; see `callSlack`). */
   async call<T = unknown>(method: string, args: Record<string, unknown>): Promise<T> {
+    if (!this.paid.delete(method)) await this.options.pacing?.pace(this.options.target, method);
     try {
       return await callSlack<T>(this.options.client, method, args, { logger: this.options.logger, onError: this.options.onSlackError });
     } catch (error) {
