@@ -87,10 +87,10 @@ export class SlackAnswerStream extends SlackStreamMessages {
     if (this.closed) return this.queue.run(async () => undefined);
     this.closed = true;
     this.queue.cancel();
-    await this.queue.sendNow();
-    // Whatever a send left pending (a stream Slack expired mid-send) goes out before the ending.
+    // Whatever is buffered goes out before the ending — on the closing stop itself when it fits
+    // (see `lastWordsFitStop`); a send can leave text pending (a stream Slack expired mid-send).
     await this.queue.run(async () => {
-      for (let before = -1; this.text.pending !== '' && this.canSend() && this.text.pending.length !== before; ) {
+      for (let before = -1; this.text.pending !== '' && this.canSend() && !this.lastWordsFitStop() && this.text.pending.length !== before; ) {
         before = this.text.pending.length;
         await this.send();
       }
@@ -120,7 +120,7 @@ export class SlackAnswerStream extends SlackStreamMessages {
     const message = this.current;
     if (message) {
       this.current = undefined;
-      const stopped = await this.stopStream(message, notice ? `\n\n${notice}` : undefined, blocks);
+      const stopped = await this.stopWithLastWords(message, notice ? `\n\n${notice}` : undefined, blocks);
       if (this.stoppedByUser) await this.postFollowUp(formatStoppedNotice());
       else if (!stopped && notice) await this.postFollowUp(notice, blocks);
       return;

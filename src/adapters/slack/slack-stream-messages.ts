@@ -199,6 +199,36 @@ export abstract class SlackStreamMessages {
     return result === 'ok';
   }
 
+  /**
+   * Whether what is still buffered can ride on the closing `chat.stopStream` of the open message:
+   * one call fewer per answer, and no wait for an update slot at the very end. Only when it fits
+   * that message and one call with room to spare, and no progress card must come before it.
+   */
+  protected lastWordsFitStop(message: OpenMessage | undefined = this.current): boolean {
+    if (this.fallback || !message || message.full || this.text.hasProgressWaiting || !this.canSend()) return false;
+    const pending = this.text.pending.length;
+    return pending <= maxCallChars / 2 && message.text.length + pending <= this.maxMessageChars && classifyStreamAge(this.now() - message.startedAt, this.maxStreamAgeMs) === 'fresh';
+  }
+
+  /**
+   * Ends the open message with the buffered last words and `ending` (a notice) in one
+   * `chat.stopStream`; when Slack had already ended the stream, they go out in a new message,
+   * so nothing is lost. Returns whether the ending was shown (by the stop or that new message).
+   */
+  protected async stopWithLastWords(message: OpenMessage, ending: string | undefined, blocks?: unknown[]): Promise<boolean> {
+    const last = this.lastWordsFitStop(message) ? this.text.take(this.text.pending.length) : '';
+    const stopped = await this.stopStream(message, `${last}${ending ?? ''}` || undefined, blocks);
+    if (stopped) {
+      message.text += last;
+      this.deliveredText += last;
+      return true;
+    }
+    if (last === '' || this.stoppedByUser) return false;
+    await this.postFollowUp(`${last}${ending ?? ''}`, blocks);
+    this.deliveredText += last;
+    return true;
+  }
+
   protected async sendFallback(fallback: SlackFallbackMessage, prefix = ''): Promise<void> {
     const sendable = this.text.sendable();
     if (sendable === 0 || !this.canSend()) return;
