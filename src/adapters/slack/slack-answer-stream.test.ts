@@ -80,6 +80,7 @@ describe('SlackAnswerStream', () => {
     await sleep(0); // chat.startStream is now in flight
     expect(calls).toHaveLength(1);
     for (let index = 0; index < 20; index += 1) stream.push('b');
+    await sleep(5); // the 20 pushes went out in one append once the first call came back
     await stream.finish();
     expect(methods(calls)).toEqual(['chat.startStream', 'chat.appendStream', 'chat.stopStream']);
     expect(calls[1]?.args.markdown_text).toBe('b'.repeat(20));
@@ -155,6 +156,7 @@ describe('SlackAnswerStream', () => {
     stream.push('One. ');
     await sleep(5);
     stream.push('Two.');
+    await sleep(5); // its append meets the expired stream
     await stream.finish();
     expect(methods(calls)).toEqual(['chat.startStream', 'chat.appendStream', 'chat.startStream', 'chat.stopStream']);
     expect(calls[2]?.args.markdown_text).toBe('Two.');

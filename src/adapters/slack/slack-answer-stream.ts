@@ -87,6 +87,7 @@ export class SlackAnswerStream extends SlackStreamMessages {
     if (this.closed) return this.queue.run(async () => undefined);
     this.closed = true;
     this.queue.cancel();
+    this.beginClosing();
     // Whatever is buffered goes out before the ending — on the closing stop itself when it fits
     // (see `lastWordsFitStop`); a send can leave text pending (a stream Slack expired mid-send).
     await this.queue.run(async () => {
@@ -140,6 +141,7 @@ export class SlackAnswerStream extends SlackStreamMessages {
     this.stoppedByUser = true;
     this.text.clear();
     this.queue.cancel();
+    this.beginClosing();
     this.options.logger.info({ deliveredChars: this.deliveredText.length }, 'stopped by the agent session Stop');
     this.options.hooks.onStopRequested();
   }
@@ -150,6 +152,7 @@ export class SlackAnswerStream extends SlackStreamMessages {
     this.text.clear();
     this.current = undefined;
     this.queue.cancel();
+    this.beginClosing();
     this.options.logger.info({ deliveredChars: this.deliveredText.length }, 'stopped by user in Slack');
     this.options.hooks.onStopRequested();
   }

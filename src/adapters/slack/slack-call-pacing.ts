@@ -48,19 +48,22 @@ export class SlackCallPacing {
     return method in this.options.methods;
   }
 
-  /** Waits for the next slot of `method` in this workspace (or channel). */
-  async pace(place: { teamId: string; channelId: string }, method: string): Promise<void> {
+  /**
+   * Waits for the next slot of `method` in this workspace (or channel). `signal` ends the wait
+   * early (the answer is closing: its last words ride on the stop); resolves false then.
+   */
+  async pace(place: { teamId: string; channelId: string }, method: string, signal?: AbortSignal): Promise<boolean> {
     const rule = this.options.methods[method];
-    if (!rule) return;
+    if (!rule) return true;
     const scope = rule.per === 'channel' ? `${place.teamId}:${place.channelId}:${method}` : `${place.teamId}:${method}`;
     let waitMs = 0;
     try {
       waitMs = await this.options.budget.reserve(scope, rule, this.options.now());
     } catch (error) {
       this.options.logger.debug({ err: error, method }, 'Slack call budget unreachable; calling without pacing');
-      return;
+      return true;
     }
     this.options.onWait?.(method, waitMs / 1000);
-    if (waitMs > 0) await sleep(waitMs);
+    return waitMs > 0 ? sleep(waitMs, signal) : true;
   }
 }

@@ -33,6 +33,8 @@ export abstract class SlackStreamMessages {
   /** Set once Slack refused native streaming: the answer is posted and updated instead. */
   protected fallback?: SlackFallbackMessage;
   protected closed = false;
+  /** Aborted when the answer starts closing (see `beginClosing`). */
+  private readonly closing = new AbortController();
   protected readonly poster: SlackThreadPoster;
   protected readonly now: () => number;
   private readonly maxMessageChars: number;
@@ -58,10 +60,23 @@ export abstract class SlackStreamMessages {
 
   protected async send(): Promise<void> {
     // An update waits for its slot in the workspace's budget before its text is chosen, so it
-    // carries everything that arrived meanwhile (a new message's first words never wait).
-    if (this.fallback) await this.poster.pace('chat.update');
-    else if (this.current && !this.current.full) await this.poster.pace('chat.appendStream');
+    // carries everything that arrived meanwhile (a new message's first words never wait). A
+    // wait cut short by the answer closing sends nothing: the closing decides what goes.
+    if (this.closed) {
+      // A send queued before the close: the closing stop carries what fits it.
+      if (this.lastWordsFitStop()) return;
+    } else {
+      if (this.fallback) await this.poster.pace('chat.update', this.closing.signal);
+      else if (this.current && !this.current.full) await this.poster.pace('chat.appendStream', this.closing.signal);
+      if (this.closing.signal.aborted) return;
+    }
     return this.fallback ? this.sendFallback(this.fallback) : this.sendNative(this.text.sendable());
+  }
+
+  /** The answer is closing (finished or stopped): a send waiting for its slot gives up, and no call waits again. */
+  protected beginClosing(): void {
+    this.poster.stopPacing();
+    this.closing.abort();
   }
 
   /**

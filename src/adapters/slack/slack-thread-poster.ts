@@ -31,6 +31,7 @@ export class SlackThreadPoster {
   private readonly endsLine = new Map<string, boolean>();
   /** Methods whose next call already waited for its slot (see `pace`). */
   private readonly paid = new Set<string>();
+  private unpaced = false;
 
   constructor(private readonly options: SlackThreadPosterOptions) {}
 
@@ -43,16 +44,23 @@ export class SlackThreadPoster {
    * what to send once the slot came (all the text that arrived meanwhile); the next `call` of
    * that method does not wait again.
    */
-  async pace(method: string): Promise<void> {
+  async pace(method: string, signal?: AbortSignal): Promise<void> {
     const { pacing } = this.options;
-    if (!pacing?.paces(method) || this.paid.has(method)) return;
-    await pacing.pace(this.options.target, method);
-    this.paid.add(method);
+    if (this.unpaced || !pacing?.paces(method) || this.paid.has(method)) return;
+    if (await pacing.pace(this.options.target, method, signal)) this.paid.add(method);
+  }
+
+  /**
+   * From now on calls do not wait for slots: the answer is closing, and what little must still
+   * go out goes at once (Slack's own `ratelimited` is still honoured by `callSlack`).
+   */
+  stopPacing(): void {
+    this.unpaced = true;
   }
 
   /** Calls a Web API method, within the workspace's budget (rate limits wait `Retry-After`, bounded; see `callSlack`). */
   async call<T = unknown>(method: string, args: Record<string, unknown>): Promise<T> {
-    if (!this.paid.delete(method)) await this.options.pacing?.pace(this.options.target, method);
+    if (!this.paid.delete(method) && !this.unpaced) await this.options.pacing?.pace(this.options.target, method);
     try {
       return await callSlack<T>(this.options.client, method, args, { logger: this.options.logger, onError: this.options.onSlackError });
     } catch (error) {
