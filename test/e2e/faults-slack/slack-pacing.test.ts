@@ -48,12 +48,13 @@ describe('pacing a fleet within Slack’s quotas', () => {
     // Every answer arrived whole (whichever reply it got).
     const shown = events.map((event) => botMessagesIn(slack, 'C111', event.event.ts).map((message) => message.text).join(''));
     expect([...shown].sort()).toEqual([...texts].sort());
-    // The pacing worked for it: some updates waited for their slot, on both replicas' budget.
-    const waited = async (replica: CrewHarness) => {
+    // The pacing worked for it: the burst was used, and updates on both replicas waited for slots.
+    const waitedSeconds = async (replica: CrewHarness) => {
       const body = await (await fetch(`http://127.0.0.1:${replica.crew.port}/metrics`)).text();
-      return Number(/crew_slack_budget_wait_seconds_count\{method="chat.appendStream"\} (\d+)/.exec(body)?.[1] ?? 0);
+      return Number(/crew_slack_budget_wait_seconds_sum\{method="chat.appendStream"\} ([\d.e+-]+)/.exec(body)?.[1] ?? 0);
     };
-    expect((await waited(first)) + (await waited(second))).toBeGreaterThan(0);
-    expect(slack.rateLimits.accepted.get('chat.appendStream') ?? 0).toBeGreaterThan(20);
+    expect(await waitedSeconds(first)).toBeGreaterThan(0);
+    expect(await waitedSeconds(second)).toBeGreaterThan(0);
+    expect(slack.rateLimits.accepted.get('chat.appendStream') ?? 0).toBeGreaterThanOrEqual(20);
   }, 90_000);
 });
