@@ -14,6 +14,7 @@ import { sharedFileContents } from './shared-file-contents.js';
 export type FakeServicesRequest =
   | { id: number; type: 'post'; eventsUrl: string; signingSecret: string; count: number; concurrency: number; reply: FakeAnthropicReply; files?: SharedFilesSpec }
   | { id: number; type: 'stats' }
+  | { id: number; type: 'pacing-report' }
   | { id: number; type: 'reset' }
   | { id: number; type: 'close' };
 
@@ -34,6 +35,16 @@ export interface FakeServicesStats {
   slackErrors: number;
 }
 
+/** Per posted question (bench k): when the model's first text and the answer's first words came, and whether all of it arrived. */
+export interface PacingReport {
+  answers: Array<{ firstDeltaAt?: number; firstWordsAt?: number; modelDoneAt?: number; lastCallAt?: number; complete: boolean }>;
+  /** Web API calls Slack refused with `ratelimited`. */
+  ratelimited: number;
+  appendStreams: number;
+  /** First and last `chat.appendStream` accepted (epoch ms). */
+  appendWindowMs: number;
+}
+
 /** Result of a `post`. */
 export interface PostResult {
   accepted: number;
@@ -45,8 +56,12 @@ const send = (message: unknown) => process.send?.(message);
 
 async function main(): Promise<void> {
   let reply: FakeAnthropicReply = { tokens: 20 };
-  const slack = await startFakeSlackApi();
-  const anthropic = await startFakeAnthropicApi({ defaultReply: () => reply, keepRequestBodies: false });
+  // `--rate-limits=<json>`: per-method limits the fake Slack enforces (bench k); `--keep-bodies`: keep model request bodies.
+  const limitsArg = process.argv.find((arg) => arg.startsWith('--rate-limits='));
+  const slack = await startFakeSlackApi(limitsArg ? { rateLimits: JSON.parse(limitsArg.slice('--rate-limits='.length)) as Record<string, { perMinute: number; burst: number }> } : {});
+  const anthropic = await startFakeAnthropicApi({ defaultReply: () => reply, keepRequestBodies: process.argv.includes('--keep-bodies') });
+  /** The questions posted, by their text (bench k maps model requests back to threads). */
+  const posted: Array<{ text: string; channel: string; ts: string }> = [];
   let batch = 0;
 
   const hostFiles = (spec: SharedFilesSpec, name: string) => {
@@ -71,6 +86,7 @@ async function main(): Promise<void> {
         // Spread over 100 channels, as threads of a busy workspace would be.
         const event = buildMentionEvent({ text: `batch ${batch} thread ${index}: how do we shard this?`, user: `U${batch}X${index}`, channel: `C${1000 + (index % 100)}` });
         if (request.files) (event.event as Record<string, unknown>).files = hostFiles(request.files, `${batch}-${index}`);
+        posted.push({ text: `batch ${batch} thread ${index}:`, channel: event.event.channel, ts: event.event.ts });
         try {
           const result = await postSlackEvent(request.eventsUrl, event, { signingSecret: request.signingSecret });
           if (result.status === 200) accepted += 1;
@@ -104,6 +120,42 @@ async function main(): Promise<void> {
     };
   }
 
+  /** Matches each posted question to its model request and its Slack calls. */
+  function pacingReport(): PacingReport {
+    const requestOf = new Map<string, (typeof anthropic.requests)[number]>();
+    for (const request of anthropic.requests) {
+      const asked = JSON.stringify((request.body as { messages?: unknown })?.messages ?? '');
+      const marker = /batch \d+ thread \d+:/.exec(asked)?.[0];
+      if (marker) requestOf.set(marker, request);
+    }
+    const callsOf = new Map<string, typeof slack.calls>();
+    for (const call of slack.calls) {
+      const thread = typeof call.args.thread_ts === 'string' ? call.args.thread_ts : undefined;
+      const ts = typeof call.args.ts === 'string' ? call.args.ts : undefined;
+      const key = `${String(call.args.channel)}/${thread ?? ts ?? ''}`;
+      callsOf.set(key, [...(callsOf.get(key) ?? []), call]);
+    }
+    const appends = slack.calls.filter((call) => call.method === 'chat.appendStream' && call.httpStatus === 200);
+    return {
+      answers: posted.map((question) => {
+        const request = requestOf.get(question.text);
+        const starts = (callsOf.get(`${question.channel}/${question.ts}`) ?? []).filter((call) => call.method === 'chat.startStream');
+        const messageCalls = starts.flatMap((start) => callsOf.get(`${question.channel}/${String(start.response.ts)}`) ?? []);
+        const last = [...starts, ...messageCalls].reduce((latest, call) => Math.max(latest, call.at), 0);
+        return {
+          firstDeltaAt: request?.firstDeltaAt,
+          firstWordsAt: starts[0]?.at,
+          modelDoneAt: request?.completedAt,
+          lastCallAt: last || undefined,
+          complete: request?.text !== undefined && slack.threadText(question.channel, question.ts) === request.text,
+        };
+      }),
+      ratelimited: slack.calls.filter((call) => call.response.error === 'ratelimited').length,
+      appendStreams: appends.length,
+      appendWindowMs: appends.length > 1 ? (appends.at(-1)?.at ?? 0) - (appends[0]?.at ?? 0) : 0,
+    };
+  }
+
   process.on('message', (message: FakeServicesRequest) => {
     void (async () => {
       switch (message.type) {
@@ -113,7 +165,11 @@ async function main(): Promise<void> {
         case 'stats':
           send({ id: message.id, result: stats() });
           break;
+        case 'pacing-report':
+          send({ id: message.id, result: pacingReport() });
+          break;
         case 'reset':
+          posted.length = 0;
           slack.reset();
           anthropic.reset();
           send({ id: message.id, result: true });

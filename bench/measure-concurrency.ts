@@ -4,7 +4,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FakeAnthropicReply } from '../test/fakes/fake-anthropic-api.js';
 import type { BenchRow } from './bench-row.js';
 import { formatNumber, pause } from './bench-stats.js';
-import type { FakeServicesStats, PostResult, SharedFilesSpec } from './fake-services-process.js';
+import type { FakeServicesStats, PacingReport, PostResult, SharedFilesSpec } from './fake-services-process.js';
 import { BENCH_SIGNING_SECRET, startBenchCrew } from './start-bench-crew.js';
 
 /** Options of {@link measureConcurrency}. */
@@ -24,12 +24,14 @@ export interface FakeServices {
   anthropicUrl: string;
   post(eventsUrl: string, count: number, reply: FakeAnthropicReply, options?: { concurrency?: number; files?: SharedFilesSpec }): Promise<PostResult>;
   stats(): Promise<FakeServicesStats>;
+  pacingReport(): Promise<PacingReport>;
   reset(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startFakeServices(): Promise<FakeServices> {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./fake-services-process.ts', import.meta.url)), [], {
+/** Starts the fakes in a child process; `args` are its flags (`--rate-limits=<json>`, `--keep-bodies`). */
+export async function startFakeServices(args: string[] = []): Promise<FakeServices> {
+  const child: ChildProcess = fork(fileURLToPath(new URL('./fake-services-process.ts', import.meta.url)), args, {
     execArgv: process.execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -58,6 +60,7 @@ export async function startFakeServices(): Promise<FakeServices> {
     post: (eventsUrl, count, reply, options = {}) =>
       request<PostResult>({ type: 'post', eventsUrl, signingSecret: BENCH_SIGNING_SECRET, count, concurrency: options.concurrency ?? 64, reply, ...(options.files ? { files: options.files } : {}) }),
     stats: () => request<FakeServicesStats>({ type: 'stats' }),
+    pacingReport: () => request<PacingReport>({ type: 'pacing-report' }),
     reset: async () => void (await request<boolean>({ type: 'reset' })),
     close: async () => {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -8,22 +8,23 @@ import { measureFirstWords } from './measure-first-words.js';
 import { measureRedisPerTurn } from './measure-redis-per-turn.js';
 import { measureSharedFiles } from './measure-shared-files.js';
 import { measureSlackCalls } from './measure-slack-calls.js';
+import { measureSlackPacing } from './measure-slack-pacing.js';
 
 /**
  * `npm run bench [-- --only <letters>]`: runs the real app (startCrew) against the loopback fakes
  * and a real Redis (unique key prefix, deleted afterwards) and prints one table. Sections:
  * a bot overhead · b first-token lag · c Slack calls per answer · d Redis per turn ·
- * e prompt-cache cost · f concurrent threads · g, h consults · i shared files. `--only ab` (or `--only a,b`) runs a subset.
+ * e prompt-cache cost · f concurrent threads · g, h consults · i shared files · k Slack pacing. `--only ab` (or `--only a,b`) runs a subset.
  */
-const sections = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] as const;
+const sections = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'k'] as const;
 
 function parseOnly(argv: string[]): Set<string> {
   const index = argv.indexOf('--only');
   const inline = argv.find((arg) => arg.startsWith('--only='));
   const value = inline ? inline.slice('--only='.length) : index >= 0 ? argv[index + 1] : undefined;
   if (value === undefined) return new Set(sections);
-  const chosen = new Set(value.toLowerCase().replace(/[^a-i]/g, '').split(''));
-  if (chosen.size === 0) throw new Error(`--only takes letters a–i, got "${value}"`);
+  const chosen = new Set(value.toLowerCase().replace(/[^a-ik]/g, '').split(''));
+  if (chosen.size === 0) throw new Error(`--only takes letters a–i and k, got "${value}"`);
   return chosen;
 }
 
@@ -70,6 +71,7 @@ const methods: Record<string, string> = {
   g: 'a lead agent that may consult a security engineer; per turn the fake scripts the lead’s tool call, the consult’s answer and the lead’s answer; fake Anthropic `completedAt` of a response → `receivedAt` of the next request, summed over the two hand-overs of each consult.',
   h: 'the same 10-turn thread (tools sent every turn, one consult per turn) with prompt caching and again with every cache_control removed; billed input as in (e), consults included.',
   i: 'each question carries a 200 KB text file and a 1 MB PNG from the fake Slack (bot token, loopback): bench clock when it starts POSTing the event → fake Anthropic `receivedAt`, one at a time after 5 warm-ups; then 50 at once with the fakes and the sender in a child process (as in f): the bot process’s peak RSS, sampled every 20 ms, minus its RSS before.',
+  k: 'fakes in a child process, the fake Slack enforcing Tier 4 on chat.appendStream (100 a minute, bursts of 20; 429 + Retry-After past it); 200 mentions posted at once (64 in flight), each answered with 300 tokens at 40 tokens/s; the crew at its defaults (SLACK_STREAM_CALLS_PER_MINUTE 90). First words: fake Anthropic `firstDeltaAt` → the fake Slack `at` of that thread’s `chat.startStream`. Completion: the model’s `completedAt` → the answer’s last Slack call. Missing text: the thread’s text ≠ the model’s.',
   f: 'fakes and event sender in a child process; this process runs only the bot. Per step: N mentions (64 in flight), then perf_hooks.monitorEventLoopDelay (10 ms resolution) over 3 s while all N answers stream (15 s each), peak RSS sampled every 200 ms; TURN_CONCURRENCY raised to N.',
 };
 
@@ -103,6 +105,10 @@ async function main(): Promise<void> {
   if (only.has('i')) {
     log('(i) shared files: 30 questions with a 200 KB text file and a 1 MB image, then 50 at once …');
     rows.push(...(await measureSharedFiles({ questions: 30, concurrent: 50 })));
+  }
+  if (only.has('k')) {
+    log('(k) Slack pacing: 200 answers streaming at once into one workspace with Tier 4 enforced …');
+    rows.push(...(await measureSlackPacing({ answers: 200 })));
   }
   if (only.has('f')) {
     log('(f) concurrent threads: ramp 100 → 1000 with slow-streaming answers (~1.5 min) …');

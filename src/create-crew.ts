@@ -19,6 +19,7 @@ import { createChannelAgentReader } from './core/channels/create-channel-agent-r
 import { registerEventListeners } from './adapters/slack/listeners/register-event-listeners.js';
 import { registerSessionListeners } from './adapters/slack/listeners/register-session-listeners.js';
 import { createSlackReplySink } from './adapters/slack/slack-reply-sink.js';
+import { defaultPacedMethods, SlackCallPacing } from './adapters/slack/slack-call-pacing.js';
 import { createSlackThreadReader } from './adapters/slack/slack-thread-reader.js';
 import { createSlackUserDirectory } from './adapters/slack/slack-user-directory.js';
 import { withThreadPrompts } from './adapters/slack/with-thread-prompts.js';
@@ -98,6 +99,14 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     onSlackError: metrics.countSlackError,
     onFirstVisibleText: (agent, sinceStartMs) => metrics.observer.firstVisibleText?.({ agent, sinceStartMs }),
     agentSessions: config.slack.agentSessions,
+    // Every replica draws from the same per-workspace budget (the backend is built below).
+    pacing: new SlackCallPacing({
+      budget: { reserve: (scope, rate, now) => backendRef?.callBudget.reserve(scope, rate, now) ?? Promise.resolve(0) },
+      methods: defaultPacedMethods(config.slack.streamCallsPerMinute),
+      now: clock.now,
+      logger,
+      onWait: metrics.observeSlackBudgetWait,
+    }),
     // An answered session closes when its thread's conversation expires.
     onSessionActive: (thread) => {
       backendRef?.sessionClosing.schedule(thread, clock.now() + config.conversation.retentionMs).catch((error: unknown) =>

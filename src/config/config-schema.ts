@@ -73,6 +73,7 @@ export const environmentSchema = z
     /** Hosts shared files are downloaded from (comma-separated); default Slack's file hosts. For tests against a fake Slack. */
     SLACK_FILE_HOSTS: optionalString,
     AGENT_SESSIONS: z.enum(['on', 'off']).default('on'),
+    SLACK_STREAM_CALLS_PER_MINUTE: boundedInteger({ min: 1, max: 10_000, maxReason: 'far above any Slack tier' }).default(90),
     /** `off` disables web search and web fetch for every agent of the install. */
     WEB_TOOLS: z.enum(['on', 'off']).default('on'),
     /** Model for agents with `model: inherit` or none; unset = the newest Sonnet the key can use. */

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       apiUrl: undefined,
       mode: 'http',
       agentSessions: true,
+      streamCallsPerMinute: 90,
     });
     expect(loadConfig({ ...httpEnv, AGENT_SESSIONS: 'off' }).slack.agentSessions).toBe(false);
     expect(config.anthropic.apiKey).toBe('sk-ant-test');

@@ -16,6 +16,8 @@ export interface Config {
     mode: 'http' | 'socket';
     /** `AGENT_SESSIONS`: show each thread as a Slack agent session (status, title, native Stop). */
     agentSessions: boolean;
+    /** `SLACK_STREAM_CALLS_PER_MINUTE`: `chat.appendStream` calls per workspace per minute, for the whole fleet. */
+    streamCallsPerMinute: number;
   };
   anthropic: {
     apiKey: string;
@@ -129,6 +131,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       ...(env.SLACK_FILE_HOSTS ? { fileHosts: env.SLACK_FILE_HOSTS.split(',').map((host) => host.trim()).filter((host) => host !== '') } : {}),
       mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',
       agentSessions: env.AGENT_SESSIONS === 'on',
+      streamCallsPerMinute: env.SLACK_STREAM_CALLS_PER_MINUTE,
     },
     anthropic: {
       apiKey: env.ANTHROPIC_API_KEY,

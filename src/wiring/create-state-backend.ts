@@ -9,6 +9,9 @@ import { createMemoryStopRequestBus } from '../adapters/memory/memory-stop-reque
 import { createRedisStopRequestBus } from '../adapters/redis/redis-stop-request-bus.js';
 import { createRedisKeys } from '../adapters/redis/redis-keys.js';
 import type { SessionClosingSchedule, StopRequestBus } from '../core/sessions/ports.js';
+import type { CallBudget } from '../core/quota/ports.js';
+import { createMemoryCallBudget } from '../adapters/memory/memory-call-budget.js';
+import { createRedisCallBudget } from '../adapters/redis/redis-call-budget.js';
 import { createMemorySessionClosingSchedule } from '../adapters/memory/memory-session-closing-schedule.js';
 import { createRedisSessionClosingSchedule } from '../adapters/redis/redis-session-closing-schedule.js';
 import { createMemoryChannelDefaults } from '../adapters/memory/memory-channel-defaults.js';
@@ -44,6 +47,8 @@ export interface StateBackend {
   stopRequests: StopRequestBus;
   /** When each thread's agent session closes. */
   sessionClosing: SessionClosingSchedule;
+  /** Slack call slots per workspace and method, shared by the fleet. */
+  callBudget: CallBudget;
   /** Each channel's default agent (`/crew use`). */
   channelDefaults: ChannelDefaults;
   /** Votes on answers, kept with their thread for its retention. */
@@ -83,6 +88,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
       spendLedger: createMemorySpendLedger({ clock }),
       stopRequests: createMemoryStopRequestBus(),
       sessionClosing: createMemorySessionClosingSchedule(),
+      callBudget: createMemoryCallBudget(),
       channelDefaults: createMemoryChannelDefaults({ clock }),
       feedbackStore: createMemoryFeedbackStore({ clock, retentionMs: config.conversation.retentionMs }),
       ping: () => store.ping(),
@@ -130,6 +136,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
     spendLedger: createRedisSpendLedger({ redis, keyPrefix }),
     stopRequests,
     // Outlives every thread it schedules: a day past the conversations' retention.
+    callBudget: createRedisCallBudget({ redis, keyOf: createRedisKeys(keyPrefix).callBudget }),
     sessionClosing: createRedisSessionClosingSchedule({ redis, key: createRedisKeys(keyPrefix).sessionClosing, keyTtlMs: config.conversation.retentionMs + 86_400_000 }),
     channelDefaults: createRedisChannelDefaults({ redis, keyPrefix }),
     feedbackStore: createRedisFeedbackStore({ redis, keyPrefix, retentionMs: config.conversation.retentionMs, logger }),

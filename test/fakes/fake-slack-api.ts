@@ -6,6 +6,7 @@ import { decodeSlackRequest, readBody, sendJson } from './fake-slack-http.js';
 import { fakeSlackMethods } from './fake-slack-methods.js';
 import { FakeSlackFiles } from './fake-slack-files.js';
 import { FakeSlackSessions } from './fake-slack-sessions.js';
+import { FakeSlackRateLimits } from './fake-slack-rate-limits.js';
 import { FakeSlackThreads } from './fake-slack-threads.js';
 import { FakeSlackUsers } from './fake-slack-users.js';
 import { FakeSlackViews } from './fake-slack-modals.js';
@@ -47,6 +48,8 @@ export interface FakeSlackApi {
   readonly sessions: FakeSlackSessions;
   /** Modals: triggers for interactions, `views.open`, and `view_submission` payloads. */
   readonly views: FakeSlackViews;
+  /** Per-method limits of the workspace (Slack's tiers), with what they accepted and refused. */
+  readonly rateLimits: FakeSlackRateLimits;
   /** `http://127.0.0.1:PORT`. */
   readonly origin: string;
   readonly identity: SlackIdentity;
@@ -116,6 +119,8 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   };
   const threads = new FakeSlackThreads();
   const sessions = new FakeSlackSessions();
+  const rateLimits = new FakeSlackRateLimits();
+  for (const [method, limit] of Object.entries(options.rateLimits ?? {})) rateLimits.set(method, limit);
   const users = new FakeSlackUsers(options.users);
   const views = new FakeSlackViews();
   const methods: Record<string, SlackMethodHandler> = { ...fakeSlackMethods, 'views.open': views.open };
@@ -186,6 +191,8 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     if (!handler) return reply(200, { ok: false, error: 'unknown_method' });
     const auth = authError(method, decoded.token);
     if (auth) return reply(200, { ok: false, error: auth });
+    const retryAfter = rateLimits.take(method, Date.now());
+    if (retryAfter !== undefined) return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
     const fault = takeFault(method);
     if (fault?.delayMs) await sleep(fault.delayMs);
     if (fault?.rateLimitedSeconds !== undefined) {
@@ -256,6 +263,8 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       files.clear();
       sessions.clear();
       views.reset();
+      rateLimits.clear();
+      for (const [method, limit] of Object.entries(options.rateLimits ?? {})) rateLimits.set(method, limit);
       notIn = new Set(options.notInChannels ?? []);
       latencyMs = options.latencyMs ?? 0;
     },
@@ -270,6 +279,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     files,
     sessions,
     views,
+    rateLimits,
     callsTo: (method) => calls.filter((c) => c.method === method),
     messagesIn: (channel, threadTs) =>
       visible(threadTs === undefined ? threads.inChannel(channel) : threads.thread(channel, threadTs)),

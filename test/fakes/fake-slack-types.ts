@@ -40,6 +40,8 @@ export interface FakeSlackApiOptions {
   socketPingIntervalMs?: number;
   /** Members for `users.info` (`null`: answers `user_not_found`); other `U…`/`W…` ids get a generated profile. */
   users?: Record<string, FakeSlackUser | null>;
+  /** Per-method limits enforced like Slack's tiers (429 + `Retry-After`); change later with `rateLimits.set`. */
+  rateLimits?: Record<string, import('./fake-slack-rate-limits.js').FakeRateLimit>;
 }
 
 /** A workspace member as `users.info` describes them. */

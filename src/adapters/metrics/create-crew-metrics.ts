@@ -20,6 +20,8 @@ export interface CrewMetrics {
   observeEventAck(kind: string, seconds: number): void;
   /** A Slack Web API call failed with `code`. */
   countSlackError(method: string, code: string): void;
+  /** A Slack call waited `seconds` for its slot in the workspace's budget (0: went at once). */
+  observeSlackBudgetWait(method: string, seconds: number): void;
   /** A question was refused before reaching the model (allowlist, rate limit, store down). */
   countRefused(agent: string, reason: string): void;
   /** A question was refused because the workspace's or the channel's daily token budget is used up. */
@@ -45,6 +47,13 @@ export function createCrewMetrics(options: CrewMetricsOptions): CrewMetrics {
     help: 'Time from Bolt handing over a Slack event or command to its acknowledgement (the question durably queued), by event type.',
     labelNames: ['kind'],
     buckets: latencyBuckets,
+    registers: [registry],
+  });
+  const budgetWait = new Histogram({
+    name: 'crew_slack_budget_wait_seconds',
+    help: 'Time a Slack call waited for its slot in the workspace’s call budget (shared by every replica), by method.',
+    labelNames: ['method'],
+    buckets: [0, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     registers: [registry],
   });
   const firstToken = new Histogram({
@@ -187,6 +196,7 @@ export function createCrewMetrics(options: CrewMetricsOptions): CrewMetrics {
     observer,
     observeEventAck: (kind, seconds) => eventAck.observe({ kind }, seconds),
     countSlackError: (method, code) => slackErrors.inc({ method, code }),
+    observeSlackBudgetWait: (method, seconds) => budgetWait.observe({ method }, seconds),
     countRefused: (agent, reason) => {
       turns.inc({ agent, outcome: 'refused' });
       refusals.inc({ reason });

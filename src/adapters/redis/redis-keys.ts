@@ -23,6 +23,8 @@ export interface RedisKeys {
   pending(key: ThreadKey): string;
   /** A claimed delivery id (event, message, trigger, retry, notice). */
   seen(id: string): string;
+  /** The next free Slack call slot of a scope (workspace + method, or workspace + channel + method). */
+  callBudget(scope: string): string;
   /** A person's rate-limit bucket. */
   rateLimit(bucket: string): string;
   /** A workspace's spend counter for a UTC day. */
@@ -64,6 +66,7 @@ export function createRedisKeys(prefix: string = DEFAULT_REDIS_KEY_PREFIX): Redi
     lock: (key) => `${prefix}lock:${formatThreadKey(key)}`,
     pending: (key) => `${prefix}pending:${formatThreadKey(key)}`,
     seen: (id) => `${prefix}seen:${id}`,
+    callBudget: (scope) => `${prefix}slack-budget:${scope}`,
     rateLimit: (bucket) => `${prefix}ratelimit:${bucket}`,
     teamSpend: (teamId, day) => `${prefix}spend:{${teamId}}:team:${day}`,
     channelSpend: (teamId, channelId, day) => `${prefix}spend:{${teamId}}:channel:${channelId}:${day}`,

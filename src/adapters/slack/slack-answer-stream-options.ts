@@ -30,6 +30,8 @@ export interface SlackAnswerStreamOptions {
   /** Characters per message in the post-and-update fallback. */
   maxFallbackChars?: number;
   onSlackError?: (method: string, code: string) => void;
+  /** Keeps the answer's calls inside the workspace's Slack quotas, shared by the fleet. */
+  pacing?: import('./slack-call-pacing.js').SlackCallPacing;
   now?: () => number;
 }
 

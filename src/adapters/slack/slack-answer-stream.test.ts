@@ -67,7 +67,8 @@ describe('SlackAnswerStream', () => {
     await sleep(20);
     expect(calls).toHaveLength(1); // the next batch waits for the interval (or the end)
     await stream.finish();
-    expect(methods(calls)).toEqual(['chat.startStream', 'chat.appendStream', 'chat.stopStream']);
+    // The last batch rides on the closing stop: one call fewer, no update slot to wait for.
+    expect(methods(calls)).toEqual(['chat.startStream', 'chat.stopStream']);
     expect(calls[1]?.args.markdown_text).toBe(' there, how are you?');
     expect(stream.deliveredText).toBe('Hello there, how are you?');
   });
@@ -79,6 +80,7 @@ describe('SlackAnswerStream', () => {
     await sleep(0); // chat.startStream is now in flight
     expect(calls).toHaveLength(1);
     for (let index = 0; index < 20; index += 1) stream.push('b');
+    await sleep(5); // the 20 pushes went out in one append once the first call came back
     await stream.finish();
     expect(methods(calls)).toEqual(['chat.startStream', 'chat.appendStream', 'chat.stopStream']);
     expect(calls[1]?.args.markdown_text).toBe('b'.repeat(20));
@@ -95,7 +97,7 @@ describe('SlackAnswerStream', () => {
     stream.push(' too late');
     await sleep(80);
     expect(calls).toHaveLength(callsAtFinish);
-    expect(calls.at(-1)).toMatchObject({ method: 'chat.stopStream', args: { markdown_text: '\n\n_done_' } });
+    expect(calls.at(-1)).toMatchObject({ method: 'chat.stopStream', args: { markdown_text: ' second\n\n_done_' } });
     expect(stream.deliveredText).toBe('first second');
   });
 
@@ -154,6 +156,7 @@ describe('SlackAnswerStream', () => {
     stream.push('One. ');
     await sleep(5);
     stream.push('Two.');
+    await sleep(5); // its append meets the expired stream
     await stream.finish();
     expect(methods(calls)).toEqual(['chat.startStream', 'chat.appendStream', 'chat.startStream', 'chat.stopStream']);
     expect(calls[2]?.args.markdown_text).toBe('Two.');
@@ -191,23 +194,30 @@ describe('SlackAnswerStream', () => {
 });
 
 describe('SlackAnswerStream at the end of an answer', () => {
-  it('loses nothing when Slack expires the stream during the last send: the rest goes to a new message before the ending', async () => {
-    let expired = false;
-    const { client, calls } = scriptedClient((call) => {
-      if (call.method === 'chat.appendStream' && !expired) {
-        expired = true;
-        return slackError('message_not_in_streaming_state');
-      }
-      return undefined;
-    });
+  it('loses nothing when Slack expired the stream before the closing stop: the last words go to a new message with the ending', async () => {
+    const { client, calls } = scriptedClient((call) => (call.method === 'chat.stopStream' ? slackError('message_not_in_streaming_state') : undefined));
     const { stream } = newStream(client, { flushIntervalMs: 60_000 });
     stream.push('First words. ');
     while (stream.messageTs.length === 0) await sleep(1);
     stream.push('The last sentence.');
-    await stream.finish();
-    const started = calls.filter((call) => call.method === 'chat.startStream').map((call) => call.args.markdown_text);
-    expect(started).toEqual(['First words. ', 'The last sentence.']);
+    await stream.finish({ notice: '_cut at the limit_' });
+    expect(methods(calls)).toEqual(['chat.startStream', 'chat.stopStream', 'chat.postMessage']);
+    expect(calls[1]?.args.markdown_text).toBe('The last sentence.\n\n_cut at the limit_');
+    expect(String(calls[2]?.args.text)).toContain('The last sentence.');
+    expect(String(calls[2]?.args.text)).toContain('cut at the limit');
     expect(stream.deliveredText).toBe('First words. The last sentence.');
+  });
+
+  it('still appends first when the last words would not fit the closing stop', async () => {
+    const { client, calls } = scriptedClient();
+    const { stream } = newStream(client, { flushIntervalMs: 60_000 });
+    stream.push('First words. ');
+    while (stream.messageTs.length === 0) await sleep(1);
+    const long = 'word '.repeat(1_500);
+    stream.push(long);
+    await stream.finish();
+    expect(methods(calls)).toContain('chat.appendStream');
     expect(methods(calls).at(-1)).toBe('chat.stopStream');
+    expect(stream.deliveredText).toBe(`First words. ${long}`);
   });
 });

@@ -88,10 +88,11 @@ export class SlackAnswerStream extends SlackStreamMessages {
     if (this.closed) return this.queue.run(async () => undefined);
     this.closed = true;
     this.queue.cancel();
-    await this.queue.sendNow();
-    // Whatever a send left pending (a stream Slack expired mid-send) goes out before the ending.
+    this.beginClosing();
+    // Whatever is buffered goes out before the ending — on the closing stop itself when it fits
+    // (see `lastWordsFitStop`); a send can leave text pending (a stream Slack expired mid-send).
     await this.queue.run(async () => {
-      for (let before = -1; this.text.pending !== '' && this.canSend() && this.text.pending.length !== before; ) {
+      for (let before = -1; this.text.pending !== '' && this.canSend() && !this.lastWordsFitStop() && this.text.pending.length !== before; ) {
         before = this.text.pending.length;
         await this.send();
       }
@@ -123,7 +124,7 @@ export class SlackAnswerStream extends SlackStreamMessages {
     const message = this.current;
     if (message) {
       this.current = undefined;
-      const stopped = await this.stopStream(message, notice ? `\n\n${notice}` : undefined, blocks);
+      const stopped = await this.stopWithLastWords(message, notice ? `\n\n${notice}` : undefined, blocks);
       if (this.stoppedByUser) await this.postFollowUp(formatStoppedNotice());
       // Slack ended the stream itself just before the close: a notice still goes out (with the
       // buttons), but buttons alone would be a message of their own, more noise than they are worth.
@@ -145,6 +146,7 @@ export class SlackAnswerStream extends SlackStreamMessages {
     this.stoppedByUser = true;
     this.text.clear();
     this.queue.cancel();
+    this.beginClosing();
     this.options.logger.info({ deliveredChars: this.deliveredText.length }, 'stopped by the agent session Stop');
     this.options.hooks.onStopRequested();
   }
@@ -165,6 +167,7 @@ export class SlackAnswerStream extends SlackStreamMessages {
     this.text.clear();
     this.current = undefined;
     this.queue.cancel();
+    this.beginClosing();
     this.options.logger.info({ deliveredChars: this.deliveredText.length }, 'stopped by user in Slack');
     this.options.hooks.onStopRequested();
   }

@@ -8,6 +8,7 @@ import { readSlackError } from './read-slack-error.js';
 import type { StopRequest } from '../../core/sessions/ports.js';
 import { formatThreadKey } from '../../core/thread/thread-key.js';
 import { SlackAgentSessions } from './slack-agent-sessions.js';
+import type { SlackCallPacing } from './slack-call-pacing.js';
 import { SlackReply } from './slack-reply.js';
 import { callSlack } from './slack-call.js';
 import { escapeSlackText, linkChannel, neutraliseBroadcastWords, sanitizeOutboundMarkdown } from './sanitize-outbound-text.js';
@@ -23,6 +24,8 @@ export interface SlackReplySinkOptions {
   onSlackError?: (method: string, code: string) => void;
   /** The first message of an answer exists in Slack (metrics). */
   onFirstVisibleText?: (agent: string, sinceTurnStartMs: number) => void;
+  /** Keeps answers inside the workspace's Slack quotas, shared by the fleet. */
+  pacing?: SlackCallPacing;
   /** Use Slack's agent sessions (status, title, native Stop); default true. */
   agentSessions?: boolean;
   /** A thread's session was answered and is waiting (the wiring schedules its closing). */
@@ -142,6 +145,7 @@ export function createSlackReplySink(options: SlackReplySinkOptions): SlackReply
         maxMessageChars: options.maxMessageChars,
         maxStreamAgeMs: options.maxStreamAgeMs,
         onSlackError: options.onSlackError,
+        pacing: options.pacing,
         onFirstVisibleText: options.onFirstVisibleText,
         now: options.now ?? Date.now,
         reportUndeliverable: (failedTarget, stream, logger) => (stream.failure ? reportUndeliverable(failedTarget, stream.failure, logger) : Promise.resolve()),

@@ -33,6 +33,8 @@ export abstract class SlackStreamMessages {
   /** Set once Slack refused native streaming: the answer is posted and updated instead. */
   protected fallback?: SlackFallbackMessage;
   protected closed = false;
+  /** Aborted when the answer starts closing (see `beginClosing`). */
+  private readonly closing = new AbortController();
   protected readonly poster: SlackThreadPoster;
   protected readonly now: () => number;
   private readonly maxMessageChars: number;
@@ -46,7 +48,7 @@ export abstract class SlackStreamMessages {
     this.softMessageChars = options.softMessageChars ?? Math.floor(this.maxMessageChars * 0.8);
     this.maxStreamAgeMs = options.maxStreamAgeMs ?? 4 * 60 * 1000;
     this.maxFallbackChars = options.maxFallbackChars ?? 3_500;
-    this.poster = new SlackThreadPoster({ client: options.client, target: options.target, logger: options.logger, onSlackError: options.onSlackError });
+    this.poster = new SlackThreadPoster({ client: options.client, target: options.target, logger: options.logger, onSlackError: options.onSlackError, pacing: options.pacing });
   }
 
   /** The person pressed Stop (Slack answered `stopped_by_user`). */
@@ -56,8 +58,25 @@ export abstract class SlackStreamMessages {
     return !this.stoppedByUser && this.failure === undefined;
   }
 
-  protected send(): Promise<void> {
+  protected async send(): Promise<void> {
+    // An update waits for its slot in the workspace's budget before its text is chosen, so it
+    // carries everything that arrived meanwhile (a new message's first words never wait). A
+    // wait cut short by the answer closing sends nothing: the closing decides what goes.
+    if (this.closed) {
+      // A send queued before the close: the closing stop carries what fits it.
+      if (this.lastWordsFitStop()) return;
+    } else {
+      if (this.fallback) await this.poster.pace('chat.update', this.closing.signal);
+      else if (this.current && !this.current.full) await this.poster.pace('chat.appendStream', this.closing.signal);
+      if (this.closing.signal.aborted) return;
+    }
     return this.fallback ? this.sendFallback(this.fallback) : this.sendNative(this.text.sendable());
+  }
+
+  /** The answer is closing (finished or stopped): a send waiting for its slot gives up, and no call waits again. */
+  protected beginClosing(): void {
+    this.poster.stopPacing();
+    this.closing.abort();
   }
 
   /**
@@ -193,6 +212,36 @@ export abstract class SlackStreamMessages {
     const result = await this.poster.stopStream(message.ts, markdown, blocks);
     if (result === 'stopped_by_user') this.stopRequested();
     return result === 'ok';
+  }
+
+  /**
+   * Whether what is still buffered can ride on the closing `chat.stopStream` of the open message:
+   * one call fewer per answer, and no wait for an update slot at the very end. Only when it fits
+   * that message and one call with room to spare, and no progress card must come before it.
+   */
+  protected lastWordsFitStop(message: OpenMessage | undefined = this.current): boolean {
+    if (this.fallback || !message || message.full || this.text.hasProgressWaiting || !this.canSend()) return false;
+    const pending = this.text.pending.length;
+    return pending <= maxCallChars / 2 && message.text.length + pending <= this.maxMessageChars && classifyStreamAge(this.now() - message.startedAt, this.maxStreamAgeMs) === 'fresh';
+  }
+
+  /**
+   * Ends the open message with the buffered last words and `ending` (a notice) in one
+   * `chat.stopStream`; when Slack had already ended the stream, they go out in a new message,
+   * so nothing is lost. Returns whether the ending was shown (by the stop or that new message).
+   */
+  protected async stopWithLastWords(message: OpenMessage, ending: string | undefined, blocks?: unknown[]): Promise<boolean> {
+    const last = this.lastWordsFitStop(message) ? this.text.take(this.text.pending.length) : '';
+    const stopped = await this.stopStream(message, `${last}${ending ?? ''}` || undefined, blocks);
+    if (stopped) {
+      message.text += last;
+      this.deliveredText += last;
+      return true;
+    }
+    if (last === '' || this.stoppedByUser) return false;
+    await this.postFollowUp(`${last}${ending ?? ''}`, blocks);
+    this.deliveredText += last;
+    return true;
   }
 
   protected async sendFallback(fallback: SlackFallbackMessage, prefix = ''): Promise<void> {

@@ -4,6 +4,7 @@ import type { ReplyTarget } from '../../core/reply/ports.js';
 import { markdownToMrkdwn } from './markdown-to-mrkdwn.js';
 import { readSlackError } from './read-slack-error.js';
 import { callSlack } from './slack-call.js';
+import type { SlackCallPacing } from './slack-call-pacing.js';
 import { sanitizeOutboundMarkdown } from './sanitize-outbound-text.js';
 import { toSectionBlocks } from './section-blocks.js';
 
@@ -16,6 +17,8 @@ export interface SlackThreadPosterOptions {
   target: ReplyTarget;
   logger: Logger;
   onSlackError?: (method: string, code: string) => void;
+  /** Keeps calls inside the workspace's Slack quotas, shared by the fleet. */
+  pacing?: SlackCallPacing;
 }
 
 /**
@@ -27,6 +30,9 @@ export class SlackThreadPoster {
   failedMethod?: string;
   /** Per streaming message: whether the text sent so far ends a line (a leading `>` is then a quote marker). */
   private readonly endsLine = new Map<string, boolean>();
+  /** Methods whose next call already waited for its slot (see `pace`). */
+  private readonly paid = new Set<string>();
+  private unpaced = false;
 
   constructor(private readonly options: SlackThreadPosterOptions) {}
 
@@ -34,8 +40,28 @@ export class SlackThreadPoster {
     return this.options.target;
   }
 
-  /** Calls a Web API method (rate limits wait `Retry-After`, bounded; see `callSlack`). */
+  /**
+   * Waits for the next slot of `method` in the workspace's budget now, so the caller can decide
+   * what to send once the slot came (all the text that arrived meanwhile); the next `call` of
+   * that method does not wait again.
+   */
+  async pace(method: string, signal?: AbortSignal): Promise<void> {
+    const { pacing } = this.options;
+    if (this.unpaced || !pacing?.paces(method) || this.paid.has(method)) return;
+    if (await pacing.pace(this.options.target, method, signal)) this.paid.add(method);
+  }
+
+  /**
+   * From now on calls do not wait for slots: the answer is closing, and what little must still
+   * go out goes at once (Slack's own `ratelimited` is still honoured by `callSlack`).
+   */
+  stopPacing(): void {
+    this.unpaced = true;
+  }
+
+  /** Calls a Web API method, within the workspace's budget (rate limits wait `Retry-After`, bounded; see `callSlack`). */
   async call<T = unknown>(method: string, args: Record<string, unknown>): Promise<T> {
+    if (!this.paid.delete(method) && !this.unpaced) await this.options.pacing?.pace(this.options.target, method);
     try {
       return await callSlack<T>(this.options.client, method, args, { logger: this.options.logger, onError: this.options.onSlackError });
     } catch (error) {
