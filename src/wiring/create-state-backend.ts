@@ -1,10 +1,9 @@
-import type { Redis } from 'ioredis';
 import { createMemoryConversationStore } from '../adapters/memory/memory-conversation-store.js';
 import { createMemoryDeliveryGuard } from '../adapters/memory/memory-delivery-guard.js';
 import { createMemoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
 import { createMemorySpendLedger } from '../adapters/memory/memory-spend-ledger.js';
 import { createMemoryTurnQueue } from '../adapters/memory/memory-turn-queue.js';
-import { createRedisConnection } from '../adapters/redis/create-redis-connection.js';
+import { createRedisClient } from '../adapters/redis/create-redis-client.js';
 import { createRedisConversationStore } from '../adapters/redis/redis-conversation-store.js';
 import { createRedisDeliveryGuard } from '../adapters/redis/redis-delivery-guard.js';
 import { createRedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
@@ -12,6 +11,7 @@ import { createRedisSpendLedger } from '../adapters/redis/redis-spend-ledger.js'
 import { createRedisTurnQueue } from '../adapters/redis/redis-turn-queue.js';
 import { redactRedisUrl } from '../adapters/redis/redact-redis-url.js';
 import type { Config } from '../config/load-config.js';
+import { describeRedisTarget, type RedisMode } from '../config/redis-target.js';
 import type { Clock, Logger } from '../core/shared/ports.js';
 import type { ConversationStore } from '../core/thread/ports.js';
 import type { DeliveryGuard } from '../core/intake/ports.js';
@@ -20,8 +20,10 @@ import type { TurnJob } from '../core/queue/turn-job.js';
 import type { TurnQueue } from '../core/queue/ports.js';
 import type { SpendLedger } from '../core/budget/ports.js';
 
-/** Where the crew keeps state: Redis when REDIS_URL is set, else process memory. */
+/** Where the crew keeps state: Redis when REDIS_URL (or a cluster or sentinels) is set, else process memory. */
 export interface StateBackend {
+  /** How state is kept, as `/readyz` and the start log name it. */
+  mode: RedisMode | 'memory';
   store: ConversationStore;
   guard: DeliveryGuard;
   rateLimiter: RateLimiter;
@@ -49,13 +51,15 @@ export interface StateBackendOptions {
  */
 export function createStateBackend(options: StateBackendOptions): StateBackend {
   const { config, logger, clock, onJobFailed } = options;
-  if (!config.redisUrl) {
+  const target = config.redis;
+  if (target === undefined) {
     logger.warn(
       {},
       'REDIS_URL is not set: using the in-memory store. Thread memory and queued questions are lost on restart and not shared between replicas. Do not run this in production.',
     );
     const store = createMemoryConversationStore({ clock, retentionMs: config.conversation.retentionMs, maxTurns: config.conversation.maxStoredTurns });
     return {
+      mode: 'memory',
       store,
       guard: createMemoryDeliveryGuard({ clock }),
       rateLimiter: createMemoryRateLimiter({ clock }),
@@ -66,13 +70,13 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
     };
   }
   const keyPrefix = options.redisKeyPrefix ?? config.redisKeyPrefix;
-  const redis = createRedisConnection({ url: config.redisUrl, connectionName: 'crew', logger });
+  const redis = createRedisClient(target, { connectionName: 'crew', logger });
   // The last connection error says why Redis is unreachable better than a failed PING does.
   let connectionError: string | undefined;
   redis.on('error', (error: Error) => (connectionError = error.message));
   redis.on('ready', () => (connectionError = undefined));
-  const blocking = (): Redis =>
-    createRedisConnection({ url: config.redisUrl as string, connectionName: 'crew-queue', logger, commandTimeoutMs: 0 });
+  // Blocking stream reads get connections of their own, without a command timeout.
+  const blocking = () => createRedisClient(target, { connectionName: 'crew-queue', logger, commandTimeoutMs: 0 });
   const store = createRedisConversationStore({
     redis,
     keyPrefix,
@@ -93,6 +97,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
     reclaimIntervalMs: Math.min(5_000, config.queue.lockTtlMs),
   });
   return {
+    mode: target.mode,
     store,
     guard: createRedisDeliveryGuard({ redis, keyPrefix }),
     rateLimiter: createRedisRateLimiter({ redis, keyPrefix, clock }),
@@ -103,7 +108,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
         await store.ping();
       } catch (error) {
         const cause = connectionError ?? (error instanceof Error ? error.message : String(error));
-        throw new Error(`Redis at ${redactRedisUrl(config.redisUrl as string)} is unreachable: ${cause}`);
+        throw new Error(`Redis (${target.mode}) at ${describeRedisTarget(target, redactRedisUrl)} is unreachable: ${cause}`);
       }
     },
     close: async () => {

@@ -32,7 +32,7 @@ describe('GET /readyz', () => {
     const harness = await startCrewHarness();
     cleanups.push(() => harness.close());
     const ready = await getJson(harness.crew.port, '/readyz');
-    expect(ready).toEqual({ status: 200, body: { status: 'ready', checks: { store: 'ok', agents: 'ok', slack: 'ok' } } });
+    expect(ready).toEqual({ status: 200, body: { status: 'ready', store: 'redis-single', checks: { store: 'ok', agents: 'ok', slack: 'ok' } } });
   });
 
   it('starts without Redis: /healthz 200, /readyz 503 naming the store (the log says why), and Slack gets a 5xx to retry', async () => {

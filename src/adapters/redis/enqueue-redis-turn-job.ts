@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { StoreUnavailableError } from '../../core/errors.js';
 import { formatThreadKey } from '../../core/thread/thread-key.js';
 import { orderingKeyOf, type TurnJob } from '../../core/queue/turn-job.js';
@@ -9,7 +9,7 @@ import { encodeStoredTurnJob, type StoredTurnJob } from './stored-turn-job.js';
 
 /** What {@link enqueueRedisTurnJob} needs. */
 export interface RedisTurnEnqueueOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisTurnQueueKeys;
   retentionMs: number;
   streamMaxLength: number;

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { Logger } from '../../core/shared/ports.js';
 import { parseTurnStreamEntries, type TurnStreamEntry } from './parse-turn-stream-entries.js';
 import { deleteDeadRedisTurnConsumers } from './redis-turn-consumer-scripts.js';
@@ -7,9 +7,9 @@ import { deleteDeadRedisTurnConsumers } from './redis-turn-consumer-scripts.js';
 /** Options of {@link readTurnStream}. */
 export interface TurnStreamReaderOptions {
   /** Connection for non-blocking commands (group creation, XAUTOCLAIM, CLIENT UNBLOCK). */
-  redis: Redis;
+  redis: RedisClient;
   /** Dedicated connection for the blocking XREADGROUP; closed when the reader stops. */
-  connection: Redis;
+  connection: RedisClient;
   streamKey: string;
   group: string;
   consumerName: string;

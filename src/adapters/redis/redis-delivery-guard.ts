@@ -1,12 +1,12 @@
 import { createRedisKeys, DEFAULT_REDIS_KEY_PREFIX } from './redis-keys.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { DeliveryGuard } from '../../core/intake/ports.js';
 import { StoreUnavailableError } from '../../core/errors.js';
 
 /** Options for {@link createRedisDeliveryGuard}. */
 export interface RedisDeliveryGuardOptions {
   /** Client to use (see `createRedisConnection`). Must not have ioredis' own `keyPrefix` set. */
-  redis: Redis;
+  redis: RedisClient;
   /** Prepended to every key, e.g. `crew:`. Default `crew:`. */
   keyPrefix?: string;
   /** Called once per network round trip, with a label. */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { Clock } from '../../core/shared/ports.js';
 import { formatThreadKey } from '../../core/thread/thread-key.js';
 import type { TurnDeadLetter, TurnDeadLetters } from '../../core/queue/turn-dead-letter.js';
@@ -26,7 +26,7 @@ return 1`;
 /** Options of {@link createRedisTurnDeadLetters}. */
 export interface RedisTurnDeadLettersOptions {
   /** Must not use ioredis' own `keyPrefix`. */
-  redis: Redis;
+  redis: RedisClient;
   /** Prefix of every key, e.g. `crew:` (the queue's). */
   keyPrefix: string;
   /** Expiry of the requeued job's list and of the counters (default 1 day, as the queue's). */

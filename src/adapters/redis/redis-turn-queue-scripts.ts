@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { ThreadListKeys } from './redis-turn-queue-keys.js';
 
 export type { ThreadListKeys } from './redis-turn-queue-keys.js';
@@ -149,7 +149,7 @@ export interface RedisTurnQueueScripts {
 
 /** Options of {@link createRedisTurnQueueScripts}. */
 export interface RedisTurnQueueScriptsOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Expiry set on the keys the scripts write. */
   retentionMs: number;
   /** Starts of one job before it counts as exhausted. */

@@ -1,7 +1,7 @@
 import { reportJobFailure } from '../../core/queue/report-job-failure.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { StoreUnavailableError } from '../../core/errors.js';
 import type { Clock, Logger } from '../../core/shared/ports.js';
 import { settlesWithin } from '../../core/shared/settles-within.js';
@@ -29,12 +29,12 @@ import { createRedisTurnQueueScripts, type ThreadHolder } from './redis-turn-que
 /** Options of {@link createRedisTurnQueue}. */
 export interface RedisTurnQueueOptions {
   /** Connection for ordinary commands (never blocked by the queue). Must not use ioredis' own `keyPrefix`. */
-  redis: Redis;
+  redis: RedisClient;
   /** Prefix of every key, e.g. `crew:`. */
   keyPrefix: string;
   logger: Logger;
   /** Makes the dedicated connection for blocking stream reads (default `redis.duplicate()`); the queue closes it on stop. */
-  createConnection?: () => Redis;
+  createConnection?: () => RedisClient;
   /** Consumer name in the group (default `${hostname}-${pid}-${random}`). */
   consumerName?: string;
   /** Threads drained at once by this process (default 32). */
