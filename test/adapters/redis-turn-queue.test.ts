@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisTurnQueue, type RedisTurnQueue, type RedisTurnQueueOptions } from '../../src/adapters/redis/redis-turn-queue.js';
-import { formatThreadKey } from '../../src/core/thread/thread-key.js';
+import { countPendingWakeUps, turnQueueKeysOf } from '../helpers/turn-queue-keys.js';
 import type { TurnJob } from '../../src/core/queue/turn-job.js';
 import type { TurnJobContext } from '../../src/core/queue/ports.js';
 import { hasErrorCode, StoreUnavailableError } from '../../src/core/errors.js';
@@ -78,8 +78,7 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     };
   }
 
-  const listKeyOf = (threadTs: string) =>
-    `${context.prefix}pending:${formatThreadKey({ teamId: 'T1', channelId: 'C1', threadTs })}`;
+  const listKeyOf = (threadTs: string) => turnQueueKeysOf(context.prefix).listKey(threadTs);
 
   it('shares work between two replicas, keeping per-thread order and running each job once', async () => {
     const runs: RunRecord[] = [];
@@ -108,7 +107,7 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
       }
     }
     expect(new Set(runs.map((run) => run.replica)).size).toBe(2);
-    expect(await context.redis.xpending(`${context.prefix}turns`, 'crew')).toEqual([0, null, null, null]);
+    expect(await countPendingWakeUps(context.redis, context.prefix)).toBe(0);
   });
 
   it('re-runs the job of a crashed replica with attempt + 1 and its saved progress', async () => {
@@ -225,7 +224,7 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     await second.enqueue(makeTurnJob('after-1', '5.1'));
     await first.enqueue(makeTurnJob('after-2', '5.1'));
     await sleep(300);
-    const lockKey = `${context.prefix}lock:${formatThreadKey({ teamId: 'T1', channelId: 'C1', threadTs: '5.1' })}`;
+    const lockKey = turnQueueKeysOf(context.prefix).lockKey('5.1');
     expect(await context.redis.pttl(lockKey)).toBeGreaterThan(0);
     expect(runs).toHaveLength(1);
 
@@ -241,7 +240,7 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     queue.start(recorder(runs, 'only', (_job, jobContext) => waitForAbort(jobContext.signal, 10_000)));
     await queue.enqueue(makeTurnJob('l1', '6.1'));
     await waitUntil('l1 started', () => runs.length === 1);
-    const lockKey = `${context.prefix}lock:${formatThreadKey({ teamId: 'T1', channelId: 'C1', threadTs: '6.1' })}`;
+    const lockKey = turnQueueKeysOf(context.prefix).lockKey('6.1');
     await context.redis.set(lockKey, 'someone-else', 'PX', 60_000);
     await waitUntil('aborted', () => runs[0]?.endedAt !== undefined, 2_000);
     expect(hasErrorCode(runs[0]?.reason, 'turn_lock_lost')).toBe(true);
@@ -269,11 +268,12 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     for (const key of keys) {
       const suffix = key.slice(context.prefix.length);
       kinds.add(suffix.split(':')[0]!);
-      if (suffix === 'turns') continue;
+      // The wake-up streams are bounded by length (MAXLEN), not by time.
+      if (suffix.startsWith('turn-stream:')) continue;
       const ttl = await context.redis.pttl(key);
       expect(ttl, key).toBeGreaterThan(0);
     }
-    expect([...kinds].sort()).toEqual(['lock', 'pending', 'turns', 'waiting']);
+    expect([...kinds].sort()).toEqual(['lock', 'pending', 'turn-stream', 'waiting']);
     release();
   });
 
@@ -309,7 +309,7 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     queue.start(recorder(runs, 'only', async () => undefined));
     await queue.enqueue(makeTurnJob('g1', '9.1'));
     await waitUntil('g1 ran', () => runs.length === 1);
-    await context.redis.del(`${context.prefix}turns`);
+    await context.redis.del(turnQueueKeysOf(context.prefix).streamKey('9.1'));
     await queue.enqueue(makeTurnJob('g2', '9.1'));
     await waitUntil('g2 ran', () => runs.length === 2, 8_000);
     expect(runs[1]?.job.id).toBe('g2');
