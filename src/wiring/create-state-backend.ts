@@ -108,7 +108,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
         await store.ping();
       } catch (error) {
         const cause = connectionError ?? (error instanceof Error ? error.message : String(error));
-        throw new Error(`Redis (${target.mode}) at ${describeRedisTarget(target, redactRedisUrl)} is unreachable: ${cause}`);
+        throw new Error(`Redis at ${describeRedisTarget(target, redactRedisUrl)} is unreachable: ${cause}`);
       }
     },
     close: async () => {

@@ -258,6 +258,8 @@ describe('crew jobs', { timeout: 40_000 }, () => {
       throw new Error(`cannot answer ${job.id}`);
     });
     await queue.enqueue(makeTurnJob('job-old', '30.1', { text: 'how do we shard the ledger?' }));
+    // One after the other: the two threads' letters sit in different queue shards, listed by when they failed.
+    await waitUntil('old dead', async () => (await queue.deadLetters.list()).length === 1);
     await queue.enqueue(makeTurnJob('job-new', '30.2', { text: 'what about refunds?' }));
     await waitUntil('both dead', async () => (await queue.deadLetters.list()).length === 2);
     await queue.stop(1_000);
