@@ -70,7 +70,7 @@ export function findRedisTargetProblems(env: RedisTargetEnvironment): Array<{ pa
   const set = REDIS_TARGET_VARIABLES.filter((name) => env[name] !== undefined);
   const problems: Array<{ path: string; message: string }> = [];
   if (set.length > 1) {
-    problems.push({ path: set[1] ?? 'REDIS_URL', message: `only one of ${REDIS_TARGET_VARIABLES.join(', ')} may be set (found ${set.join(' and ')})` });
+    problems.push({ path: set[1] ?? 'REDIS_URL', message: `cannot be combined with ${set[0]}: set only one of ${REDIS_TARGET_VARIABLES.join(', ')} (found ${set.join(', ')})` });
   }
   if (env.REDIS_SENTINELS !== undefined && env.REDIS_SENTINEL_NAME === undefined) {
     problems.push({ path: 'REDIS_SENTINEL_NAME', message: 'is required with REDIS_SENTINELS (the name of the primary the sentinels watch)' });
