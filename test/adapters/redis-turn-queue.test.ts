@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisTurnQueue, type RedisTurnQueue, type RedisTurnQueueOptions } from '../../src/adapters/redis/redis-turn-queue.js';
 import { countPendingWakeUps, turnQueueKeysOf } from '../helpers/turn-queue-keys.js';
+import { formatRedisTurnQueueKeys } from '../../src/adapters/redis/redis-turn-queue-keys.js';
 import type { TurnJob } from '../../src/core/queue/turn-job.js';
 import type { TurnJobContext } from '../../src/core/queue/ports.js';
 import { hasErrorCode, StoreUnavailableError } from '../../src/core/errors.js';
@@ -82,9 +83,18 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
 
   it('shares work between two replicas, keeping per-thread order and running each job once', async () => {
     const runs: RunRecord[] = [];
-    const replicas = [createReplica(), createReplica()];
+    // Named reader connections, to see both replicas block on every shard before the work comes.
+    const readerName = `crew-share-${randomUUID()}`;
+    const namedReader = () => {
+      const reader = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: readerName });
+      reader.on('error', () => undefined);
+      return reader;
+    };
+    const replicas = [createReplica({ createConnection: namedReader }), createReplica({ createConnection: namedReader })];
     replicas.forEach((queue, index) => queue.start(recorder(runs, `r${index}`, () => sleep(10 + Math.random() * 30))));
-    await sleep(150);
+    const blockedReaders = async () =>
+      String(await context.redis.client('LIST')).split('\n').filter((line) => line.includes(`name=${readerName} `) && line.includes('cmd=xreadgroup')).length;
+    await waitUntil('both replicas read every shard', async () => (await blockedReaders()) === 2 * formatRedisTurnQueueKeys(context.prefix).shards.length);
 
     const threads = ['1.1', '1.2', '1.3', '1.4', '1.5', '1.6'];
     const enqueued: string[] = [];

@@ -46,3 +46,4 @@ export async function readAllWakeUpsAs(redis: RedisClient, prefix: string, consu
     });
   }
 }
+

@@ -67,7 +67,7 @@ describe('GET /readyz', () => {
 
     const ready = await getJson(harness.crew.port, '/readyz');
     expect(ready.status).toBe(503);
-    expect(ready.body).toEqual({ status: 'not ready', failing: ['slack'], store: 'redis-single', checks: { store: 'ok', agents: 'ok', slack: 'failing' } });
+    expect(ready.body).toEqual({ status: 'not ready', failing: ['slack'], store: 'memory', checks: { store: 'ok', agents: 'ok', slack: 'failing' } });
     expect(notReadyReason(harness.logs, 'slack')).toContain('invalid_auth');
     expect(notReadyReason(harness.logs, 'slack')).toContain('SLACK_BOT_TOKEN');
     expect((await scrapeMetrics(harness.crew.port)).value('crew_slack_api_errors_total', { method: 'auth.test', code: 'invalid_auth' })).toBe(1);

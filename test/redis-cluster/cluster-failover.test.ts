@@ -73,9 +73,21 @@ describe('the Redis turn queue on a cluster whose primary fails over mid-run', (
     const ranges = await redis.cluster('SLOTS');
     const range = ranges.find(([start, end]) => slot >= start && slot <= end);
     const [primaryHost, primaryPort] = range?.[2] ?? [];
-    const [replicaHost, replicaPort] = range?.[3] ?? [];
     expect(primaryPort).toBeDefined();
-    expect(replicaPort).toBeDefined();
+    // Its replica, as the replica itself says (ROLE), not as gossip may not have told every node yet.
+    const nodePorts = parseRedisNodes(cluster.nodes).addresses.map((node) => node.port);
+    let replicaPort: number | undefined;
+    await waitUntil('the replica of that primary is known', async () => {
+      for (const port of nodePorts) {
+        const node = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1 });
+        node.on('error', () => undefined);
+        const role = (await node.role().catch(() => [])) as unknown[];
+        node.disconnect();
+        if (role[0] === 'slave' && Number(role[2]) === primaryPort && role[3] === 'connected') replicaPort = port;
+      }
+      return replicaPort !== undefined;
+    }, 15_000);
+    const replicaHost = '127.0.0.1';
 
     const total = THREADS * JOBS_PER_THREAD;
     await waitUntil('a quarter ran', () => runs.length >= total / 4, 20_000);
