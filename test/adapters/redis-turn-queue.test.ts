@@ -96,7 +96,8 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
       String(await context.redis.client('LIST')).split('\n').filter((line) => line.includes(`name=${readerName} `) && line.includes('cmd=xreadgroup')).length;
     await waitUntil('both replicas read every shard', async () => (await blockedReaders()) === 2 * formatRedisTurnQueueKeys(context.prefix).shards.length);
 
-    const threads = ['1.1', '1.2', '1.3', '1.4', '1.5', '1.6'];
+    // Enough threads that every shard sees several first wake-ups: each shard's go to its blocked readers in turn.
+    const threads = Array.from({ length: 24 }, (_, index) => `1.${index + 1}`);
     const enqueued: string[] = [];
     for (let round = 0; round < 4; round += 1) {
       for (const [index, threadTs] of threads.entries()) {
