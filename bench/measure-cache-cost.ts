@@ -40,7 +40,7 @@ async function runThread(turns: number, promptCaching: boolean): Promise<FakeUsa
       // The exchange must be stored before the next question reads the history.
       await pollUntil(async () => {
         const keys = await bench.redis.listKeys();
-        return !keys.some((key) => key.includes(':lock:{') || key.includes(':pending:{'));
+        return !keys.some((key) => key.includes(':lock:{q') || key.includes(':pending:{q'));
       }, 5000, 5);
     }
     return anthropic.usageTotals();

@@ -21,7 +21,7 @@ const isBackground = (write: RedisWrite) => labelWrite(write) === 'XAUTOCLAIM';
 /** True once no turn is running or queued and the thread holds `exchanges` exchanges. */
 async function isSettled(bench: BenchCrew, threadTs: string, exchanges: number): Promise<boolean> {
   const keys = await bench.redis.listKeys();
-  if (keys.some((key) => key.includes(':lock:{') || key.includes(':pending:{'))) return false;
+  if (keys.some((key) => key.includes(':lock:{q') || key.includes(':pending:{q'))) return false;
   const turnsKey = keys.find((key) => key.includes(':turns:{') && key.includes(threadTs));
   return turnsKey !== undefined && (await bench.redis.redis.llen(turnsKey)) >= exchanges * 2;
 }
@@ -102,9 +102,13 @@ async function measureStoredBytes(bench: BenchCrew, threadTs: string, exchanges:
   const seenKeys = keys.filter((key) => key.includes(':seen:'));
   let seenBytes = 0;
   for (const key of seenKeys) seenBytes += await usage(key);
-  const streamKey = `${bench.redis.prefix}turns`;
-  const entries = Number(await redis.xlen(streamKey));
-  const streamBytes = await usage(streamKey);
+  // The wake-up stream is sharded (`turn-stream:{q<i>}`): every shard counts.
+  let entries = 0;
+  let streamBytes = 0;
+  for (const streamKey of keys.filter((key) => key.includes(':turn-stream:{q'))) {
+    entries += Number(await redis.xlen(streamKey));
+    streamBytes += await usage(streamKey);
+  }
   return {
     recordBytes: recordBytes / exchanges,
     textBytes: textBytes / exchanges,

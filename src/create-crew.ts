@@ -220,6 +220,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
     // With METRICS_PORT, /metrics lives only on the metrics server.
     renderMetrics: config.metrics.port === undefined ? metrics.render : undefined,
     metricsToken: config.metrics.token,
+    readinessInfo: { store: backend.mode },
     readiness: {
       store: async () => {
         try {
@@ -242,7 +243,7 @@ export async function startCrew(options: CrewOptions): Promise<Crew> {
   const slackProbe = slackAuth.probeAtStart();
   const modelProbe = probeModelApi({ apiKey: config.anthropic.apiKey, baseUrl: config.anthropic.baseUrl, logger: logger.child({ component: 'model-api' }) });
   backend.queue.start(runner);
-  logger.info({ port, mode: config.slack.mode, store: config.redisUrl ? 'redis' : 'memory' }, 'crew is up');
+  logger.info({ port, mode: config.slack.mode, store: backend.mode }, 'crew is up');
   // Say at once why the crew is not ready when Redis is down at start; the connection keeps retrying.
   backend.ping().catch((error: unknown) => {
     const reason = error instanceof Error ? error.message : String(error);

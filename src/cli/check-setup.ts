@@ -20,7 +20,7 @@ export async function checkSetup(environment: Record<string, string | undefined>
     }
     throw error;
   }
-  io.out.write(`✔ configuration (${config.slack.mode} mode, store: ${config.redisUrl ? 'redis' : 'memory — development only'})\n`);
+  io.out.write(`✔ configuration (${config.slack.mode} mode, store: ${config.redis?.mode ?? 'memory — development only'})\n`);
   const loaded = await loadAgents(config.agentsDir).catch((error: unknown) => {
     io.err.write(`✘ agents: ${error instanceof Error ? error.message : String(error)}\n`);
     return undefined;

@@ -1,7 +1,8 @@
-import { createRedisConnection } from '../adapters/redis/create-redis-connection.js';
+import { createRedisClient } from '../adapters/redis/create-redis-client.js';
 import { redactRedisUrl } from '../adapters/redis/redact-redis-url.js';
 import { createRedisTurnDeadLetters } from '../adapters/redis/redis-turn-dead-letters.js';
 import { loadConfig } from '../config/load-config.js';
+import { describeRedisTarget } from '../config/redis-target.js';
 import type { TurnDeadLetter, TurnDeadLetters } from '../core/queue/turn-dead-letter.js';
 import { ConfigError } from '../core/errors.js';
 import type { CommandIo } from './lint-agents.js';
@@ -16,7 +17,7 @@ export const jobsUsage = `Usage:
 type JobsRequest = { action: 'list'; verbose: boolean } | { action: 'requeue'; id: string };
 
 /**
- * `crew jobs`: the turn queue's dead letters in Redis (`REDIS_URL`, keys under
+ * `crew jobs`: the turn queue's dead letters in Redis (`REDIS_URL`, `REDIS_CLUSTER_NODES` or `REDIS_SENTINELS`, keys under
  * `REDIS_KEY_PREFIX`, as the bot uses them). Lists them — id, when, reason, thread; the question
  * only with `--verbose` — or requeues one. Exit 0 on success, 1 when Redis fails or no dead
  * letter has the id, 2 on a usage or configuration error (REDIS_URL missing included).
@@ -27,7 +28,7 @@ export async function runJobsCommand(args: string[], environment: Record<string,
     io.err.write(jobsUsage);
     return 2;
   }
-  if (!environment.REDIS_URL) {
+  if (!environment.REDIS_URL && !environment.REDIS_CLUSTER_NODES && !environment.REDIS_SENTINELS) {
     io.err.write('✘ crew jobs needs REDIS_URL: failed jobs are kept in Redis (without it the bot keeps them in its own memory only).\n');
     return 2;
   }
@@ -42,13 +43,14 @@ export async function runJobsCommand(args: string[], environment: Record<string,
     }
     throw error;
   }
-  const url = config.redisUrl as string;
-  const redis = createRedisConnection({ url, connectionName: 'crew-cli' });
+  const target = config.redis;
+  if (target === undefined) return 2;
+  const redis = createRedisClient(target, { connectionName: 'crew-cli' });
   const deadLetters = createRedisTurnDeadLetters({ redis, keyPrefix: config.redisKeyPrefix });
   try {
     return request.action === 'list' ? await listDeadJobs(deadLetters, request.verbose, io) : await requeueDeadJob(deadLetters, request.id, io);
   } catch (error) {
-    io.err.write(`✘ Redis at ${redactRedisUrl(url)} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.err.write(`✘ Redis at ${describeRedisTarget(target, redactRedisUrl)} failed: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   } finally {
     await redis.quit().catch(() => redis.disconnect());

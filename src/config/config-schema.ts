@@ -1,6 +1,7 @@
 import { DEFAULT_REDIS_KEY_PREFIX } from '../adapters/redis/redis-keys.js';
 import { z } from 'zod';
 import { boundedDurationMs, boundedInteger } from './bounded-integer.js';
+import { findRedisTargetProblems, redisNodeList } from './redis-target.js';
 
 const optionalString = z
   .string()
@@ -54,6 +55,14 @@ export const environmentSchema = z
     REDIS_URL: optionalString.refine((value) => value === undefined || /^rediss?:\/\//.test(value), {
       message: 'must start with redis:// or rediss://',
     }),
+    /** Redis Cluster nodes to start from, `host:port,…` (`rediss://host:port` for TLS); instead of REDIS_URL. */
+    REDIS_CLUSTER_NODES: redisNodeList,
+    /** Redis Sentinels, `host:port,…`, with REDIS_SENTINEL_NAME; instead of REDIS_URL. */
+    REDIS_SENTINELS: redisNodeList,
+    /** Name of the primary the sentinels watch (required with REDIS_SENTINELS). */
+    REDIS_SENTINEL_NAME: optionalString,
+    /** Password of the cluster nodes or of the sentinel-managed primary (with REDIS_URL, put it in the URL). */
+    REDIS_PASSWORD: optionalString,
     /** HTTP port for Slack events (HTTP mode) and health/readiness (and metrics, unless METRICS_PORT) endpoints (both modes). */
     PORT: portNumber().default(3000),
     /** When set, `/metrics` is served on this port only (and no longer on PORT). */
@@ -149,6 +158,7 @@ export const environmentSchema = z
     if (environment.METRICS_PORT !== undefined && environment.METRICS_PORT !== 0 && environment.METRICS_PORT === environment.PORT) {
       context.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'must differ from PORT (unset it to serve /metrics on PORT)' });
     }
+    for (const problem of findRedisTargetProblems(environment)) context.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
     // Run even when other variables failed, so one error names every problem.
   }, { when: () => true });
 

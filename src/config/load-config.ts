@@ -2,6 +2,7 @@ import type { TurnSettings } from '../core/turn/create-turn-runner.js';
 import { ConfigError } from '../core/errors.js';
 import { defaultQuestionFileLimits, type QuestionFileLimits } from '../core/files/choose-readable-files.js';
 import { environmentSchema, type Environment } from './config-schema.js';
+import { readRedisTarget, type RedisTarget } from './redis-target.js';
 
 /** Validated configuration, shaped for the code that uses it. */
 export interface Config {
@@ -30,7 +31,10 @@ export interface Config {
     stallTimeoutMs: number;
     retryBudgetMs: number;
   };
+  /** `REDIS_URL` (single-node mode only; see `redis`). */
   redisUrl?: string;
+  /** Where Redis is (`REDIS_URL`, `REDIS_CLUSTER_NODES` or `REDIS_SENTINELS`); unset → in-memory state. */
+  redis?: RedisTarget;
   port: number;
   /** Where and how `/metrics` is served. */
   metrics: {
@@ -149,6 +153,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       retryBudgetMs: env.MODEL_RETRY_BUDGET_MS,
     },
     redisUrl: env.REDIS_URL,
+    redis: readRedisTarget(env),
     port: env.PORT,
     metrics: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
     agentsDir: env.AGENTS_DIR,

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { createMemoryConversationStore } from '../adapters/memory/memory-conversation-store.js';
 import { createMemoryFeedbackStore } from '../adapters/memory/memory-feedback-store.js';
 import { createMemoryDeliveryGuard } from '../adapters/memory/memory-delivery-guard.js';
@@ -17,7 +16,7 @@ import { createRedisSessionClosingSchedule } from '../adapters/redis/redis-sessi
 import { createMemoryChannelDefaults } from '../adapters/memory/memory-channel-defaults.js';
 import { createRedisChannelDefaults } from '../adapters/redis/redis-channel-defaults.js';
 import type { ChannelDefaults } from '../core/channels/ports.js';
-import { createRedisConnection } from '../adapters/redis/create-redis-connection.js';
+import { createRedisClient } from '../adapters/redis/create-redis-client.js';
 import { createRedisConversationStore } from '../adapters/redis/redis-conversation-store.js';
 import { createRedisFeedbackStore } from '../adapters/redis/redis-feedback-store.js';
 import { createRedisDeliveryGuard } from '../adapters/redis/redis-delivery-guard.js';
@@ -26,6 +25,7 @@ import { createRedisSpendLedger } from '../adapters/redis/redis-spend-ledger.js'
 import { createRedisTurnQueue } from '../adapters/redis/redis-turn-queue.js';
 import { redactRedisUrl } from '../adapters/redis/redact-redis-url.js';
 import type { Config } from '../config/load-config.js';
+import { describeRedisTarget, type RedisMode } from '../config/redis-target.js';
 import type { Clock, Logger } from '../core/shared/ports.js';
 import type { ConversationStore } from '../core/thread/ports.js';
 import type { DeliveryGuard } from '../core/intake/ports.js';
@@ -35,8 +35,10 @@ import type { TurnQueue } from '../core/queue/ports.js';
 import type { SpendLedger } from '../core/budget/ports.js';
 import type { FeedbackStore } from '../core/feedback/ports.js';
 
-/** Where the crew keeps state: Redis when REDIS_URL is set, else process memory. */
+/** Where the crew keeps state: Redis when REDIS_URL (or a cluster or sentinels) is set, else process memory. */
 export interface StateBackend {
+  /** How state is kept, as `/readyz` and the start log name it. */
+  mode: RedisMode | 'memory';
   store: ConversationStore;
   guard: DeliveryGuard;
   rateLimiter: RateLimiter;
@@ -74,13 +76,15 @@ export interface StateBackendOptions {
  */
 export function createStateBackend(options: StateBackendOptions): StateBackend {
   const { config, logger, clock, onJobFailed } = options;
-  if (!config.redisUrl) {
+  const target = config.redis;
+  if (target === undefined) {
     logger.warn(
       {},
       'REDIS_URL is not set: using the in-memory store. Thread memory and queued questions are lost on restart and not shared between replicas. Do not run this in production.',
     );
     const store = createMemoryConversationStore({ clock, retentionMs: config.conversation.retentionMs, maxTurns: config.conversation.maxStoredTurns });
     return {
+      mode: 'memory',
       store,
       guard: createMemoryDeliveryGuard({ clock }),
       rateLimiter: createMemoryRateLimiter({ clock }),
@@ -96,13 +100,13 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
     };
   }
   const keyPrefix = options.redisKeyPrefix ?? config.redisKeyPrefix;
-  const redis = createRedisConnection({ url: config.redisUrl, connectionName: 'crew', logger });
+  const redis = createRedisClient(target, { connectionName: 'crew', logger });
   // The last connection error says why Redis is unreachable better than a failed PING does.
   let connectionError: string | undefined;
   redis.on('error', (error: Error) => (connectionError = error.message));
   redis.on('ready', () => (connectionError = undefined));
-  const blocking = (): Redis =>
-    createRedisConnection({ url: config.redisUrl as string, connectionName: 'crew-queue', logger, commandTimeoutMs: 0 });
+  // Blocking stream reads get connections of their own, without a command timeout.
+  const blocking = () => createRedisClient(target, { connectionName: 'crew-queue', logger, commandTimeoutMs: 0 });
   const store = createRedisConversationStore({
     redis,
     keyPrefix,
@@ -124,19 +128,21 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
   });
   const stopRequests = createRedisStopRequestBus({
     redis,
-    subscriber: createRedisConnection({ url: config.redisUrl, connectionName: 'crew-stops', logger }),
+    // A subscribed connection can run nothing else: one of its own.
+    subscriber: createRedisClient(target, { connectionName: 'crew-stops', logger }),
     channel: createRedisKeys(keyPrefix).stopChannel,
     logger,
   });
   return {
+    mode: target.mode,
     store,
     guard: createRedisDeliveryGuard({ redis, keyPrefix }),
     rateLimiter: createRedisRateLimiter({ redis, keyPrefix, clock }),
     queue,
     spendLedger: createRedisSpendLedger({ redis, keyPrefix }),
     stopRequests,
-    // Outlives every thread it schedules: a day past the conversations' retention.
     callBudget: createRedisCallBudget({ redis, keyOf: createRedisKeys(keyPrefix).callBudget }),
+    // Outlives every thread it schedules: a day past the conversations' retention.
     sessionClosing: createRedisSessionClosingSchedule({ redis, key: createRedisKeys(keyPrefix).sessionClosing, keyTtlMs: config.conversation.retentionMs + 86_400_000 }),
     channelDefaults: createRedisChannelDefaults({ redis, keyPrefix }),
     feedbackStore: createRedisFeedbackStore({ redis, keyPrefix, retentionMs: config.conversation.retentionMs, logger }),
@@ -145,7 +151,7 @@ export function createStateBackend(options: StateBackendOptions): StateBackend {
         await store.ping();
       } catch (error) {
         const cause = connectionError ?? (error instanceof Error ? error.message : String(error));
-        throw new Error(`Redis at ${redactRedisUrl(config.redisUrl as string)} is unreachable: ${cause}`);
+        throw new Error(`Redis at ${describeRedisTarget(target, redactRedisUrl)} is unreachable: ${cause}`);
       }
     },
     close: async () => {

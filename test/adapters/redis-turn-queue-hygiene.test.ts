@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisTurnQueue, type RedisTurnQueue, type RedisTurnQueueOptions } from '../../src/adapters/redis/redis-turn-queue.js';
-import { formatThreadKey } from '../../src/core/thread/thread-key.js';
+import { countPendingWakeUps, listTurnConsumers, readAllWakeUpsAs, turnQueueKeysOf } from '../helpers/turn-queue-keys.js';
 import type { TurnJob } from '../../src/core/queue/turn-job.js';
 import type { TurnJobContext } from '../../src/core/queue/ports.js';
 import { createRecordingLogger, makeTurnJob, waitForAbort, waitUntil } from '../conformance/turn-queue-conformance.js';
@@ -30,7 +30,8 @@ describe('createRedisTurnQueue (queue hygiene)', () => {
     await context.cleanup();
   });
 
-  const streamKey = () => `${context.prefix}turns`;
+  const keysOf = () => turnQueueKeysOf(context.prefix);
+  const pendingWakeUps = (consumer?: string) => countPendingWakeUps(context.redis, context.prefix, consumer);
 
   function createReplica(options: Partial<RedisTurnQueueOptions> = {}, redis: Redis = context.createClient()): RedisTurnQueue {
     const queue = createRedisTurnQueue({
@@ -64,10 +65,9 @@ describe('createRedisTurnQueue (queue hygiene)', () => {
     return new Promise<void>((resolve) => releases.push(resolve));
   }
 
-  /** Names of the consumers in the queue's group, as XINFO CONSUMERS lists them. */
-  async function listConsumers(): Promise<string[]> {
-    const reply = (await context.redis.xinfo('CONSUMERS', streamKey(), 'crew')) as unknown[][];
-    return reply.map((fields) => String(fields[fields.indexOf('name') + 1]));
+  /** Names of the consumers in the queue's group (every shard's), as XINFO CONSUMERS lists them. */
+  function listConsumers(): Promise<string[]> {
+    return listTurnConsumers(context.redis, context.prefix);
   }
 
   it('leaves the consumer group on stop, after its entries are acknowledged', async () => {
@@ -78,29 +78,30 @@ describe('createRedisTurnQueue (queue hygiene)', () => {
     await leaving.enqueue(makeTurnJob('s2', '20.2'));
     await waitUntil('both ran', () => runs.length === 2 && runs.every((run) => run.ended));
     // Another process's consumer, idle and owning nothing: a stop removes only its own.
-    await context.redis.xgroup('CREATECONSUMER', streamKey(), 'crew', 'other');
+    await context.redis.xgroup('CREATECONSUMER', keysOf().streamKey('20.1'), 'crew', 'other');
     expect((await listConsumers()).sort()).toEqual(['leaving', 'other']);
 
     await leaving.stop(1_000);
     expect(await listConsumers()).toEqual(['other']);
-    expect(await context.redis.xpending(streamKey(), 'crew')).toEqual([0, null, null, null]);
+    expect(await pendingWakeUps()).toBe(0);
   });
 
   it('stays in the group at stop while it still owns a pending entry (deleting it would drop the entry)', async () => {
     // An entry delivered to this consumer that it never handled (as after a failed hand-back).
-    await context.redis.xgroup('CREATE', streamKey(), 'crew', '0', 'MKSTREAM');
-    await context.redis.xadd(streamKey(), '*', 'thread', 'x', 'team', 'T1', 'channel', 'C1', 'ts', '21.2');
-    await context.redis.xreadgroup('GROUP', 'crew', 'owner', 'COUNT', 1, 'STREAMS', streamKey(), '>');
+    const streamKey = keysOf().streamKey('21.2');
+    await context.redis.xgroup('CREATE', streamKey, 'crew', '0', 'MKSTREAM');
+    await context.redis.xadd(streamKey, '*', 'thread', 'x', 'team', 'T1', 'channel', 'C1', 'ts', '21.2');
+    await context.redis.xreadgroup('GROUP', 'crew', 'owner', 'COUNT', 1, 'STREAMS', streamKey, '>');
     const runs: RunRecord[] = [];
     const queue = createReplica({ consumerName: 'owner', reclaimMinIdleMs: 60_000 });
     queue.start(recorder(runs, 'owner'));
     await queue.enqueue(makeTurnJob('p1', '21.1'));
     await waitUntil('p1 ran', () => runs.length === 1 && runs[0]?.ended);
-    await waitUntil('p1 acknowledged', async () => (await context.redis.xpending(streamKey(), 'crew'))[0] === 1);
+    await waitUntil('p1 acknowledged', async () => (await pendingWakeUps()) === 1);
 
     await queue.stop(1_000);
     expect(await listConsumers()).toEqual(['owner']);
-    expect((await context.redis.xpending(streamKey(), 'crew'))[0]).toBe(1);
+    expect(await pendingWakeUps()).toBe(1);
   });
 
   it('deletes the consumer of a crashed process once another replica reclaimed its work', async () => {
@@ -131,9 +132,8 @@ describe('createRedisTurnQueue (queue hygiene)', () => {
     await crashing.enqueue(makeTurnJob('c1', '23.3'));
     crashing.simulateCrash();
     // The wake-ups of a2, b1 and c1 were delivered to the crashed replica, which never started their threads.
-    await context.redis.xreadgroup('GROUP', 'crew', 'crashing', 'COUNT', 10, 'STREAMS', streamKey(), '>');
-    const pending = (await context.redis.xpending(streamKey(), 'crew', '-', '+', 10, 'crashing')) as unknown[];
-    expect(pending).toHaveLength(4);
+    await readAllWakeUpsAs(context.redis, context.prefix, 'crashing');
+    expect(await pendingWakeUps('crashing')).toBe(4);
 
     const survivor = createReplica({ consumerName: 'survivor' });
     survivor.start(recorder(runs, 'survivor'));
@@ -142,7 +142,7 @@ describe('createRedisTurnQueue (queue hygiene)', () => {
     const reruns = runs.filter((run) => run.replica === 'survivor');
     expect(Object.fromEntries(reruns.map((run) => [run.job.id, run.attempt]))).toEqual({ a1: 2, a2: 1, b1: 1, c1: 1 });
     expect(reruns.filter((run) => run.job.threadTs === '23.1').map((run) => run.job.id)).toEqual(['a1', 'a2']);
-    await waitUntil('stream settled', async () => (await context.redis.xpending(streamKey(), 'crew'))[0] === 0);
+    await waitUntil('stream settled', async () => (await pendingWakeUps()) === 0);
   });
 
   it('moves a job that exhausted its attempts to the dead letters, kept with an expiry', async () => {
@@ -164,9 +164,8 @@ describe('createRedisTurnQueue (queue hygiene)', () => {
     expect(letters[0]).toMatchObject({ id: 'x1', code: 'turn_attempts_exhausted', attempts: 2, threadTs: '24.1', job: { id: 'x1' } });
     expect(letters[0]?.message).not.toContain('ledger');
     expect(runs).toHaveLength(2);
-    expect(await context.redis.pttl(`${context.prefix}dead-letters`)).toBeGreaterThan(0);
-    const listKey = `${context.prefix}pending:${formatThreadKey({ teamId: 'T1', channelId: 'C1', threadTs: '24.1' })}`;
-    expect(await context.redis.exists(listKey)).toBe(0);
+    expect(await context.redis.pttl(keysOf().deadLetterKey('24.1'))).toBeGreaterThan(0);
+    expect(await context.redis.exists(keysOf().listKey('24.1'))).toBe(0);
 
     // Requeued: attempts start again, so it runs (and here finishes) on the next replica.
     expect((await last.deadLetters.requeue('x1'))?.id).toBe('x1');

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisTurnQueue, type RedisTurnQueue, type RedisTurnQueueOptions } from '../../src/adapters/redis/redis-turn-queue.js';
-import { formatThreadKey } from '../../src/core/thread/thread-key.js';
+import { countPendingWakeUps, turnQueueKeysOf } from '../helpers/turn-queue-keys.js';
+import { formatRedisTurnQueueKeys } from '../../src/adapters/redis/redis-turn-queue-keys.js';
 import type { TurnJob } from '../../src/core/queue/turn-job.js';
 import type { TurnJobContext } from '../../src/core/queue/ports.js';
 import { hasErrorCode, StoreUnavailableError } from '../../src/core/errors.js';
@@ -78,16 +79,25 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     };
   }
 
-  const listKeyOf = (threadTs: string) =>
-    `${context.prefix}pending:${formatThreadKey({ teamId: 'T1', channelId: 'C1', threadTs })}`;
+  const listKeyOf = (threadTs: string) => turnQueueKeysOf(context.prefix).listKey(threadTs);
 
   it('shares work between two replicas, keeping per-thread order and running each job once', async () => {
     const runs: RunRecord[] = [];
-    const replicas = [createReplica(), createReplica()];
+    // Named reader connections, to see both replicas block on every shard before the work comes.
+    const readerName = `crew-share-${randomUUID()}`;
+    const namedReader = () => {
+      const reader = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: readerName });
+      reader.on('error', () => undefined);
+      return reader;
+    };
+    const replicas = [createReplica({ createConnection: namedReader }), createReplica({ createConnection: namedReader })];
     replicas.forEach((queue, index) => queue.start(recorder(runs, `r${index}`, () => sleep(10 + Math.random() * 30))));
-    await sleep(150);
+    const blockedReaders = async () =>
+      String(await context.redis.client('LIST')).split('\n').filter((line) => line.includes(`name=${readerName} `) && line.includes('cmd=xreadgroup')).length;
+    await waitUntil('both replicas read every shard', async () => (await blockedReaders()) === 2 * formatRedisTurnQueueKeys(context.prefix).shards.length);
 
-    const threads = ['1.1', '1.2', '1.3', '1.4', '1.5', '1.6'];
+    // Enough threads that every shard sees several first wake-ups: each shard's go to its blocked readers in turn.
+    const threads = Array.from({ length: 24 }, (_, index) => `1.${index + 1}`);
     const enqueued: string[] = [];
     for (let round = 0; round < 4; round += 1) {
       for (const [index, threadTs] of threads.entries()) {
@@ -108,7 +118,7 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
       }
     }
     expect(new Set(runs.map((run) => run.replica)).size).toBe(2);
-    expect(await context.redis.xpending(`${context.prefix}turns`, 'crew')).toEqual([0, null, null, null]);
+    expect(await countPendingWakeUps(context.redis, context.prefix)).toBe(0);
   });
 
   it('re-runs the job of a crashed replica with attempt + 1 and its saved progress', async () => {
@@ -225,7 +235,7 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     await second.enqueue(makeTurnJob('after-1', '5.1'));
     await first.enqueue(makeTurnJob('after-2', '5.1'));
     await sleep(300);
-    const lockKey = `${context.prefix}lock:${formatThreadKey({ teamId: 'T1', channelId: 'C1', threadTs: '5.1' })}`;
+    const lockKey = turnQueueKeysOf(context.prefix).lockKey('5.1');
     expect(await context.redis.pttl(lockKey)).toBeGreaterThan(0);
     expect(runs).toHaveLength(1);
 
@@ -241,7 +251,7 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     queue.start(recorder(runs, 'only', (_job, jobContext) => waitForAbort(jobContext.signal, 10_000)));
     await queue.enqueue(makeTurnJob('l1', '6.1'));
     await waitUntil('l1 started', () => runs.length === 1);
-    const lockKey = `${context.prefix}lock:${formatThreadKey({ teamId: 'T1', channelId: 'C1', threadTs: '6.1' })}`;
+    const lockKey = turnQueueKeysOf(context.prefix).lockKey('6.1');
     await context.redis.set(lockKey, 'someone-else', 'PX', 60_000);
     await waitUntil('aborted', () => runs[0]?.endedAt !== undefined, 2_000);
     expect(hasErrorCode(runs[0]?.reason, 'turn_lock_lost')).toBe(true);
@@ -269,11 +279,12 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     for (const key of keys) {
       const suffix = key.slice(context.prefix.length);
       kinds.add(suffix.split(':')[0]!);
-      if (suffix === 'turns') continue;
+      // The wake-up streams are bounded by length (MAXLEN), not by time.
+      if (suffix.startsWith('turn-stream:')) continue;
       const ttl = await context.redis.pttl(key);
       expect(ttl, key).toBeGreaterThan(0);
     }
-    expect([...kinds].sort()).toEqual(['lock', 'pending', 'turns', 'waiting']);
+    expect([...kinds].sort()).toEqual(['lock', 'pending', 'turn-stream', 'waiting']);
     release();
   });
 
@@ -309,7 +320,7 @@ describe('createRedisTurnQueue (Redis specifics)', () => {
     queue.start(recorder(runs, 'only', async () => undefined));
     await queue.enqueue(makeTurnJob('g1', '9.1'));
     await waitUntil('g1 ran', () => runs.length === 1);
-    await context.redis.del(`${context.prefix}turns`);
+    await context.redis.del(turnQueueKeysOf(context.prefix).streamKey('9.1'));
     await queue.enqueue(makeTurnJob('g2', '9.1'));
     await waitUntil('g2 ran', () => runs.length === 2, 8_000);
     expect(runs[1]?.job.id).toBe('g2');

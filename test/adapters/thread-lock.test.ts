@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { createRedisThreadLockToken, formatRedisThreadLockKey, holdRedisThreadLock } from '../../src/adapters/redis/redis-thread-lock.js';
 import type { HeldLock } from '../../src/adapters/redis/redis-thread-lock.js';
-import { formatThreadKey, type ThreadKey } from '../../src/core/thread/thread-key.js';
+import type { ThreadKey } from '../../src/core/thread/thread-key.js';
+import { formatRedisTurnQueueKeys } from '../../src/adapters/redis/redis-turn-queue-keys.js';
 import { createRedisQueueTestContext } from '../helpers/redis-queue-test-context.js';
 
 /** Takes a thread's lock as the queue's scripts do (`SET key token NX PX ttl`); the held lock is the queue's own. */
@@ -104,12 +105,12 @@ describeThreadLock('redis thread lock', async () => {
 });
 
 describe('the Redis thread lock (Redis specifics)', () => {
-  it('stores the lock under `${prefix}lock:{thread}` with the ttl', async () => {
+  it('stores the lock under `${prefix}lock:{q<shard>}:<thread>` (its queue shard\'s slot) with the ttl', async () => {
     const context = await createRedisQueueTestContext();
     try {
       const lock = redisThreadLock(context.redis, context.prefix);
       await lock.tryAcquire(threadA, 5_000);
-      const ttl = await context.redis.pttl(`${context.prefix}lock:${formatThreadKey(threadA)}`);
+      const ttl = await context.redis.pttl(formatRedisTurnQueueKeys(context.prefix).listKeysOf(threadA).lockKey);
       expect(ttl).toBeGreaterThan(4_000);
       expect(ttl).toBeLessThanOrEqual(5_000);
     } finally {

@@ -91,37 +91,40 @@ export function describeDeliveryGuardConformance(name: string, makeGuard: () => 
     });
 
     describe('claimAll', () => {
-      /** The guard's claimAll (every guard under this suite has one). */
+      /** Ids claimed together share a scope (the intake's: the channel), so a cluster keeps them in one slot. */
+      const scope = 'C1';
+      /** The guard's claimAll (every guard under this suite has one), in `scope`. */
       const claimAllOf = (guard: DeliveryGuard) => {
         if (!guard.claimAll) throw new Error('this guard has no claimAll');
-        return guard.claimAll.bind(guard);
+        const claimAll = guard.claimAll.bind(guard);
+        return (ids: readonly string[], ttlMs: number) => claimAll(ids, ttlMs, scope);
       };
 
       it('claims every id at once when none was claimed', async () => {
         const { guard } = await setUp();
         const ids = [createDeliveryId(), createDeliveryId(), createDeliveryId()];
         expect(await claimAllOf(guard)(ids, LONG_TTL_MS)).toEqual({ claimed: true });
-        for (const id of ids) expect(await guard.claim(id, LONG_TTL_MS)).toBe(false);
+        for (const id of ids) expect(await guard.claim(id, LONG_TTL_MS, scope)).toBe(false);
       });
 
       it('claims none and names the taken id when any was claimed', async () => {
         const { guard } = await setUp();
         const [free1, taken, free2] = [createDeliveryId(), createDeliveryId(), createDeliveryId()];
-        await guard.claim(taken, LONG_TTL_MS);
+        await guard.claim(taken, LONG_TTL_MS, scope);
         expect(await claimAllOf(guard)([free1, taken, free2], LONG_TTL_MS)).toEqual({ claimed: false, alreadyClaimedId: taken });
-        expect(await guard.claim(free1, LONG_TTL_MS)).toBe(true);
-        expect(await guard.claim(free2, LONG_TTL_MS)).toBe(true);
+        expect(await guard.claim(free1, LONG_TTL_MS, scope)).toBe(true);
+        expect(await guard.claim(free2, LONG_TTL_MS, scope)).toBe(true);
       });
 
       it('holds the claims for their ttl, and release frees one of them', async () => {
         const { guard, elapse } = await setUp();
         const ids = [createDeliveryId(), createDeliveryId()];
         expect(await claimAllOf(guard)(ids, SHORT_TTL_MS)).toEqual({ claimed: true });
-        await guard.release(ids[1]!);
+        await guard.release(ids[1]!, scope);
         expect(await claimAllOf(guard)([ids[1]!], LONG_TTL_MS)).toEqual({ claimed: true });
         await elapse(SHORT_TTL_MS + EXPIRY_MARGIN_MS);
-        expect(await guard.claim(ids[0]!, LONG_TTL_MS)).toBe(true);
-        expect(await guard.claim(ids[1]!, LONG_TTL_MS)).toBe(false);
+        expect(await guard.claim(ids[0]!, LONG_TTL_MS, scope)).toBe(true);
+        expect(await guard.claim(ids[1]!, LONG_TTL_MS, scope)).toBe(false);
       });
 
       it('grants exactly one of 20 concurrent claims of overlapping id sets', async () => {
@@ -134,6 +137,16 @@ export function describeDeliveryGuardConformance(name: string, makeGuard: () => 
           ),
         );
         expect(results.filter((result) => result.claimed)).toHaveLength(1);
+      });
+
+      it('keeps an id claimed in one scope apart from the same id in another scope or none', async () => {
+        const { guard } = await setUp();
+        const id = createDeliveryId();
+        expect(await claimAllOf(guard)([id, createDeliveryId()], LONG_TTL_MS)).toEqual({ claimed: true });
+        expect(await guard.claim(id, LONG_TTL_MS, 'C2')).toBe(true);
+        expect(await guard.claim(id, LONG_TTL_MS)).toBe(true);
+        await guard.release(id);
+        expect(await guard.claim(id, LONG_TTL_MS, scope)).toBe(false);
       });
     });
   });

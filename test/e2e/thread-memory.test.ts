@@ -156,15 +156,17 @@ describe('thread memory: storage', () => {
     expect(keys.some((key) => key.includes(':thread:{'))).toBe(true);
     expect(keys.some((key) => key.includes(':turns:{'))).toBe(true);
     expect(keys.some((key) => key.includes(':seen:'))).toBe(true);
-    const streamKey = `${redis.prefix}turns`;
+    // The wake-up streams (one per queue shard) are bounded by length (MAXLEN), not by time.
+    const streamKeys = keys.filter((key) => key.startsWith(`${redis.prefix}turn-stream:{q`));
     const withoutExpiry: string[] = [];
     for (const key of keys) {
-      if (key === streamKey) continue;
+      if (streamKeys.includes(key)) continue;
       const ttl = await redis.redis.pttl(key);
       if (!(ttl > 0)) withoutExpiry.push(`${key} (${ttl})`);
     }
     expect(withoutExpiry).toEqual([]);
-    expect(await redis.redis.type(streamKey)).toBe('stream');
+    expect(streamKeys.length).toBeGreaterThan(0);
+    for (const streamKey of streamKeys) expect(await redis.redis.type(streamKey)).toBe('stream');
   });
 });
 

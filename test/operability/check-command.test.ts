@@ -69,7 +69,7 @@ describe('npm start -- --check', { timeout: 40_000 }, () => {
   it('validates config and agents, exits 0 and connects to nothing', async () => {
     const result = await runCheck(goodEnv);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toContain('✔ configuration (http mode, store: redis)');
+    expect(result.stdout).toContain('✔ configuration (http mode, store: redis-single)');
     expect(result.stdout).toContain(
       '✔ agents: backend-architect, data-engineer, engineering-lead, frontend-architect, security-engineer, sre-platform-engineer (default: backend-architect)',
     );

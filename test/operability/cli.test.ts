@@ -11,6 +11,7 @@ import { runCli } from '../../src/cli/run-cli.js';
 import { createRecordingLogger, makeTurnJob, waitUntil } from '../conformance/turn-queue-conformance.js';
 import { startFakeAnthropicApi, type FakeAnthropicApi } from '../fakes/fake-anthropic-api.js';
 import { createRedisTestContext, testRedisUrl, type RedisTestContext } from '../helpers/redis-test-prefix.js';
+import { turnQueueKeysOf } from '../helpers/turn-queue-keys.js';
 
 // Child processes start slowly on a loaded machine: spawning tests get a longer timeout.
 /** Runs the real CLI entry point (`bin/crew.js` runs its compiled twin) as a process. */
@@ -257,6 +258,8 @@ describe('crew jobs', { timeout: 40_000 }, () => {
       throw new Error(`cannot answer ${job.id}`);
     });
     await queue.enqueue(makeTurnJob('job-old', '30.1', { text: 'how do we shard the ledger?' }));
+    // One after the other: the two threads' letters sit in different queue shards, listed by when they failed.
+    await waitUntil('old dead', async () => (await queue.deadLetters.list()).length === 1);
     await queue.enqueue(makeTurnJob('job-new', '30.2', { text: 'what about refunds?' }));
     await waitUntil('both dead', async () => (await queue.deadLetters.list()).length === 2);
     await queue.stop(1_000);
@@ -290,7 +293,7 @@ describe('crew jobs', { timeout: 40_000 }, () => {
     expect(listed.out).toContain('1 failed job(s)');
     expect(listed.out).not.toContain('job-old');
 
-    const queued = await redisContext.redis.lrange(`${redisContext.prefix}pending:{T1:C1:30.1}`, 0, -1);
+    const queued = await redisContext.redis.lrange(turnQueueKeysOf(redisContext.prefix).listKey('30.1'), 0, -1);
     expect(queued.map((raw) => JSON.parse(raw) as { attempt: number; job: { id: string } })).toMatchObject([{ attempt: 0, job: { id: 'job-old' } }]);
 
     const again = await crewInProcess(['jobs', 'requeue', 'job-old'], env);

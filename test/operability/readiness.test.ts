@@ -32,7 +32,7 @@ describe('GET /readyz', () => {
     const harness = await startCrewHarness();
     cleanups.push(() => harness.close());
     const ready = await getJson(harness.crew.port, '/readyz');
-    expect(ready).toEqual({ status: 200, body: { status: 'ready', checks: { store: 'ok', agents: 'ok', slack: 'ok' } } });
+    expect(ready).toEqual({ status: 200, body: { status: 'ready', store: 'redis-single', checks: { store: 'ok', agents: 'ok', slack: 'ok' } } });
   });
 
   it('starts without Redis: /healthz 200, /readyz 503 naming the store (the log says why), and Slack gets a 5xx to retry', async () => {
@@ -43,7 +43,7 @@ describe('GET /readyz', () => {
 
     const ready = await getJson(harness.crew.port, '/readyz');
     expect(ready.status).toBe(503);
-    expect(ready.body).toEqual({ status: 'not ready', failing: ['store'], checks: { store: 'failing', agents: 'ok', slack: 'ok' } });
+    expect(ready.body).toEqual({ status: 'not ready', failing: ['store'], store: 'redis-single', checks: { store: 'failing', agents: 'ok', slack: 'ok' } });
     // Hosts and error text are for the log, not for whoever can reach the port.
     expect(notReadyReason(harness.logs, 'store')).toMatch(/^Redis at redis:\/\/127\.0\.0\.1:1 is unreachable: .*ECONNREFUSED/);
     expect(JSON.stringify(ready.body)).not.toMatch(/127\.0\.0\.1|redis:|ECONNREFUSED/);
@@ -67,7 +67,7 @@ describe('GET /readyz', () => {
 
     const ready = await getJson(harness.crew.port, '/readyz');
     expect(ready.status).toBe(503);
-    expect(ready.body).toEqual({ status: 'not ready', failing: ['slack'], checks: { store: 'ok', agents: 'ok', slack: 'failing' } });
+    expect(ready.body).toEqual({ status: 'not ready', failing: ['slack'], store: 'memory', checks: { store: 'ok', agents: 'ok', slack: 'failing' } });
     expect(notReadyReason(harness.logs, 'slack')).toContain('invalid_auth');
     expect(notReadyReason(harness.logs, 'slack')).toContain('SLACK_BOT_TOKEN');
     expect((await scrapeMetrics(harness.crew.port)).value('crew_slack_api_errors_total', { method: 'auth.test', code: 'invalid_auth' })).toBe(1);

@@ -18,6 +18,8 @@ export interface HttpServerOptions {
   slackRequestListener?: RequestListener;
   /** Named readiness checks reported by `/readyz`. */
   readiness: Record<string, ReadinessCheck>;
+  /** Facts `/readyz` states as they are (e.g. `store: 'redis-cluster'`). */
+  readinessInfo?: Record<string, string>;
   /** Prometheus text for `/metrics`. Unset (e.g. served on its own port instead) → 404 here. */
   renderMetrics?: MetricsEndpoint['render'];
   /** When set, `/metrics` requires this bearer token. */
@@ -38,6 +40,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
   const reportReadiness = createReadinessReporter({
     logger: options.logger,
     checks: options.readiness,
+    info: options.readinessInfo,
     isDraining: options.isDraining,
     timeoutMs: options.readinessTimeoutMs ?? 4_000,
   });

@@ -10,6 +10,8 @@ export interface ReadinessOptions {
   logger: Logger;
   /** Named checks; the names are public, the reasons are not. */
   checks: Record<string, ReadinessCheck>;
+  /** Facts added to every answer as they are (e.g. the store's mode: `redis-cluster`); public. */
+  info?: Record<string, string>;
   /** While draining for shutdown, readiness fails on `shutdown`. */
   isDraining?: () => boolean;
   /** A check that takes longer than this counts as failed. */
@@ -60,6 +62,7 @@ export function createReadinessReporter(options: ReadinessOptions): (response: S
       else options.logger.warn({ failing, checks: reasons }, 'not ready');
       lastFailing = summary;
     }
-    sendJson(response, ready ? 200 : 503, ready ? { status: 'ready', checks } : { status: 'not ready', failing, checks });
+    const info = options.info ?? {};
+    sendJson(response, ready ? 200 : 503, ready ? { status: 'ready', ...info, checks } : { status: 'not ready', failing, ...info, checks });
   };
 }

@@ -44,8 +44,12 @@ export function createMemoryDeliveryGuard(options: MemoryDeliveryGuardOptions = 
     return now;
   }
 
+  /** The claim's name: the same id in two scopes is two claims. */
+  const scoped = (id: string, scope: string | undefined) => (scope === undefined ? id : `${scope}\u0000${id}`);
+
   return {
-    async claim(id, ttlMs) {
+    async claim(unscopedId, ttlMs, scope) {
+      const id = scoped(unscopedId, scope);
       const now = readClock();
       if (isHeld(id, now)) {
         return false;
@@ -54,20 +58,20 @@ export function createMemoryDeliveryGuard(options: MemoryDeliveryGuardOptions = 
       return true;
     },
 
-    async claimAll(ids, ttlMs) {
+    async claimAll(ids, ttlMs, scope) {
       const now = readClock();
-      const alreadyClaimedId = ids.find((id) => isHeld(id, now));
+      const alreadyClaimedId = ids.find((id) => isHeld(scoped(id, scope), now));
       if (alreadyClaimedId !== undefined) {
         return { claimed: false, alreadyClaimedId };
       }
       for (const id of ids) {
-        claims.set(id, now + Math.max(1, Math.ceil(ttlMs)));
+        claims.set(scoped(id, scope), now + Math.max(1, Math.ceil(ttlMs)));
       }
       return { claimed: true };
     },
 
-    async release(id) {
-      claims.delete(id);
+    async release(id, scope) {
+      claims.delete(scoped(id, scope));
     },
   };
 }

@@ -61,7 +61,7 @@ export function createRedisConnection(options: RedisConnectionOptions): Redis {
 }
 
 /** Reconnect delay for the given attempt: grows by 200 ms per attempt, capped at 2 s; never gives up. */
-function computeReconnectDelay(attempt: number): number {
+export function computeReconnectDelay(attempt: number): number {
   return Math.min(attempt * RECONNECT_STEP_MS, RECONNECT_CAP_MS);
 }
 
@@ -69,7 +69,7 @@ function computeReconnectDelay(attempt: number): number {
  * Logs lifecycle events without flooding: the first error and the loss of a working
  * connection are warnings; repeated failures while reconnecting are debug.
  */
-function attachLifecycleLogging(redis: Redis, logger: Logger): void {
+export function attachLifecycleLogging(redis: { on(event: string, listener: (...args: any[]) => void): unknown }, logger: Logger): void {
   let wasReady = false;
   let errorsSinceReady = 0;
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { StoreUnavailableError } from '../../core/errors.js';
 import { formatThreadKey } from '../../core/thread/thread-key.js';
 import { orderingKeyOf, type TurnJob } from '../../core/queue/turn-job.js';
@@ -9,7 +9,7 @@ import { encodeStoredTurnJob, type StoredTurnJob } from './stored-turn-job.js';
 
 /** What {@link enqueueRedisTurnJob} needs. */
 export interface RedisTurnEnqueueOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisTurnQueueKeys;
   retentionMs: number;
   streamMaxLength: number;
@@ -19,12 +19,13 @@ export interface RedisTurnEnqueueOptions {
 
 /**
  * Appends a job to its thread's list, counts it as waiting and adds a wake-up entry, in one
- * MULTI (one round trip). Throws StoreUnavailableError when Redis fails.
+ * MULTI (one round trip): the list, the counter and the stream are the thread's queue shard's,
+ * in one slot. Throws StoreUnavailableError when Redis fails.
  */
 export async function enqueueRedisTurnJob(options: RedisTurnEnqueueOptions, job: TurnJob): Promise<EnqueueResult> {
   const { redis, keys, retentionMs, streamMaxLength } = options;
   const threadKey = orderingKeyOf(job);
-  const { listKey } = keys.listKeysOf(threadKey);
+  const { listKey, waitingKey, streamKey } = keys.listKeysOf(threadKey);
   const record: StoredTurnJob = { attempt: 0, enqueuedAt: options.now, job };
   let results: Array<[Error | null, unknown]> | null;
   try {
@@ -32,9 +33,9 @@ export async function enqueueRedisTurnJob(options: RedisTurnEnqueueOptions, job:
       .multi()
       .rpush(listKey, encodeStoredTurnJob(record))
       .pexpire(listKey, retentionMs)
-      .incr(keys.waitingKey)
-      .pexpire(keys.waitingKey, retentionMs)
-      .xadd(keys.streamKey, 'MAXLEN', '~', streamMaxLength, '*', ...formatTurnStreamFields(threadKey, formatThreadKey(threadKey)))
+      .incr(waitingKey)
+      .pexpire(waitingKey, retentionMs)
+      .xadd(streamKey, 'MAXLEN', '~', streamMaxLength, '*', ...formatTurnStreamFields(threadKey, formatThreadKey(threadKey)))
       .exec();
   } catch (error) {
     throw new StoreUnavailableError('Could not queue the turn job', { cause: error });

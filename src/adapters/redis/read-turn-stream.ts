@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import { isRedisCluster, type RedisClient } from './redis-client.js';
 import type { Logger } from '../../core/shared/ports.js';
 import { parseTurnStreamEntries, type TurnStreamEntry } from './parse-turn-stream-entries.js';
 import { deleteDeadRedisTurnConsumers } from './redis-turn-consumer-scripts.js';
@@ -7,9 +7,9 @@ import { deleteDeadRedisTurnConsumers } from './redis-turn-consumer-scripts.js';
 /** Options of {@link readTurnStream}. */
 export interface TurnStreamReaderOptions {
   /** Connection for non-blocking commands (group creation, XAUTOCLAIM, CLIENT UNBLOCK). */
-  redis: Redis;
+  redis: RedisClient;
   /** Dedicated connection for the blocking XREADGROUP; closed when the reader stops. */
-  connection: Redis;
+  connection: RedisClient;
   streamKey: string;
   group: string;
   consumerName: string;
@@ -40,7 +40,7 @@ export interface TurnStreamReader {
  * dedicated connection (only while the queue has free slots), abandoned ones with a periodic
  * XAUTOCLAIM. The same sweep, at most every half `deadConsumerIdleMs`, deletes the consumers of
  * dead processes once their entries were reclaimed. Redis errors are logged and retried with
- * backoff (0.5 s doubling to 5 s).
+ * backoff (0.5 s doubling to 5 s). One reader reads one stream (one queue shard).
  */
 export function readTurnStream(options: TurnStreamReaderOptions): TurnStreamReader {
   const { redis, connection, streamKey, group, consumerName, logger } = options;
@@ -82,7 +82,8 @@ export function readTurnStream(options: TurnStreamReaderOptions): TurnStreamRead
           wakeReader = undefined;
           continue;
         }
-        clientId ??= Number(await connection.client('ID'));
+        // A cluster client has no one connection to unblock: its read ends within blockMs at stop.
+        if (!isRedisCluster(connection)) clientId ??= Number(await connection.client('ID'));
         if (stopping) return;
         const reply = await connection.call('XREADGROUP', 'GROUP', group, consumerName, 'COUNT', slots, 'BLOCK', options.blockMs, 'STREAMS', streamKey, '>');
         backoffMs = 0;

@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { CallBudget } from '../../core/quota/ports.js';
 
 /** Options of {@link createRedisCallBudget}. */
 export interface RedisCallBudgetOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** The key of a scope (from `redis-keys.ts`: `callBudget`). */
   keyOf(scope: string): string;
 }

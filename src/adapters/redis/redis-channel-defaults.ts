@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { ChannelDefault, ChannelDefaults, ChannelKey } from '../../core/channels/ports.js';
 import { StoreUnavailableError } from '../../core/errors.js';
 import { createRedisKeys } from './redis-keys.js';
@@ -6,7 +6,7 @@ import { createRedisKeys } from './redis-keys.js';
 /** Options of {@link createRedisChannelDefaults}. */
 export interface RedisChannelDefaultsOptions {
   /** Client to use (see `createRedisConnection`). Must not have ioredis' own `keyPrefix` set. */
-  redis: Redis;
+  redis: RedisClient;
   /** Prefix of every key, e.g. `crew:`. */
   keyPrefix: string;
   /** Lifetime of a channel's settings after the last set or read (default {@link defaultChannelSettingsTtlMs}). */

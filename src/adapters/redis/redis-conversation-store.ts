@@ -1,5 +1,5 @@
 import { findHistoryLimitProblems } from '../../core/thread/find-history-limit-problems.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { ConversationStore } from '../../core/thread/ports.js';
 import type { Logger } from '../../core/shared/ports.js';
 import { formatThreadKey } from '../../core/thread/thread-key.js';
@@ -12,7 +12,7 @@ import { ConfigError, StoreUnavailableError } from '../../core/errors.js';
 /** Options for {@link createRedisConversationStore}. */
 export interface RedisConversationStoreOptions {
   /** Client to use (see `createRedisConnection`). Must not have ioredis' own `keyPrefix` set. */
-  redis: Redis;
+  redis: RedisClient;
   /** Prepended to every key, e.g. `crew:`. Must not contain `{` or `}`. Default `crew:`. */
   keyPrefix?: string;
   /** Every key written expires this long after the last write. Default 30 days. */

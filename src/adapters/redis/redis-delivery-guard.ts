@@ -1,12 +1,12 @@
 import { createRedisKeys, DEFAULT_REDIS_KEY_PREFIX } from './redis-keys.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { DeliveryGuard } from '../../core/intake/ports.js';
 import { StoreUnavailableError } from '../../core/errors.js';
 
 /** Options for {@link createRedisDeliveryGuard}. */
 export interface RedisDeliveryGuardOptions {
   /** Client to use (see `createRedisConnection`). Must not have ioredis' own `keyPrefix` set. */
-  redis: Redis;
+  redis: RedisClient;
   /** Prepended to every key, e.g. `crew:`. Default `crew:`. */
   keyPrefix?: string;
   /** Called once per network round trip, with a label. */
@@ -29,12 +29,14 @@ return 0`;
 
 /**
  * Creates a DeliveryGuard on Redis: a claim is `SET <prefix>seen:<id> 1 NX PX ttl` (one round
- * trip, atomic across processes), `claimAll` a Lua script that sets all keys or none (one round
- * trip; the keys must live on one node), a release is `DEL`. Failures surface as `StoreUnavailableError`.
+ * trip, atomic across processes) — `<prefix>seen:{<scope>}:<id>` for a scoped one, so the ids a
+ * delivery claims together share the scope's hash tag — `claimAll` a Lua script that sets all
+ * keys or none (one round trip, one slot), a release is `DEL`. Failures surface as `StoreUnavailableError`.
  */
 export function createRedisDeliveryGuard(options: RedisDeliveryGuardOptions): DeliveryGuard {
   const { redis, onRoundTrip } = options;
-  const seenKey = createRedisKeys(options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX).seen;
+  const keys = createRedisKeys(options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX);
+  const seenKey = (id: string, scope: string | undefined) => (scope === undefined ? keys.seen(id) : keys.scopedSeen(scope, id));
 
   async function runRoundTrip<T>(operation: string, command: string, send: () => Promise<T>): Promise<T> {
     onRoundTrip?.(command);
@@ -47,26 +49,26 @@ export function createRedisDeliveryGuard(options: RedisDeliveryGuardOptions): De
   }
 
   return {
-    async claim(id, ttlMs) {
+    async claim(id, ttlMs, scope) {
       // PX needs a positive integer; round up so a claim never lasts less than asked.
       const px = Math.max(1, Math.ceil(ttlMs));
-      const reply = await runRoundTrip('claim', 'SET NX PX', () => redis.set(seenKey(id), '1', 'PX', px, 'NX'));
+      const reply = await runRoundTrip('claim', 'SET NX PX', () => redis.set(seenKey(id, scope), '1', 'PX', px, 'NX'));
       return reply === 'OK';
     },
 
-    async claimAll(ids, ttlMs) {
+    async claimAll(ids, ttlMs, scope) {
       if (ids.length === 0) return { claimed: true };
       const px = Math.max(1, Math.ceil(ttlMs));
       const reply = await runRoundTrip('claim', 'EVAL claim-all', () =>
-        redis.eval(CLAIM_ALL_SCRIPT, ids.length, ...ids.map(seenKey), px),
+        redis.eval(CLAIM_ALL_SCRIPT, ids.length, ...ids.map((id) => seenKey(id, scope)), px),
       );
       const taken = Number(reply);
       if (taken === 0) return { claimed: true };
       return { claimed: false, alreadyClaimedId: ids[taken - 1] ?? ids[0] ?? '' };
     },
 
-    async release(id) {
-      await runRoundTrip('release', 'DEL', () => redis.del(seenKey(id)));
+    async release(id, scope) {
+      await runRoundTrip('release', 'DEL', () => redis.del(seenKey(id, scope)));
     },
   };
 }

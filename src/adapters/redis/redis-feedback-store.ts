@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { StoreUnavailableError } from '../../core/errors.js';
 import { findFeedbackDay, listUtcDays } from '../../core/feedback/parse-feedback-period.js';
 import { parseFeedbackValue, type FeedbackValue, type FeedbackVote } from '../../core/feedback/feedback-vote.js';
@@ -9,7 +9,7 @@ import { createRedisKeys } from './redis-keys.js';
 /** Options of {@link createRedisFeedbackStore}. */
 export interface RedisFeedbackStoreOptions {
   /** Client to use (see `createRedisConnection`). Must not have ioredis' own `keyPrefix` set. */
-  redis: Redis;
+  redis: RedisClient;
   /** Prefix of every key, e.g. `crew:`. */
   keyPrefix: string;
   /** How long votes are kept after the latest press in their thread: the thread's retention (`THREAD_RETENTION_DAYS`). */

@@ -1,5 +1,5 @@
 import { createRedisKeys } from './redis-keys.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { Clock } from '../../core/shared/ports.js';
 import { refillTimeMs } from '../../core/intake/take-token.js';
 import { type RateLimiter } from '../../core/intake/ports.js';
@@ -8,7 +8,7 @@ import { StoreUnavailableError } from '../../core/errors.js';
 /** Options of {@link createRedisRateLimiter}. */
 export interface RedisRateLimiterOptions {
   /** Client to use (see `createRedisConnection`). Must not have ioredis' own `keyPrefix` set. */
-  redis: Redis;
+  redis: RedisClient;
   /** Prefix of every key, e.g. `crew:`. */
   keyPrefix: string;
   /** Time source; replicas' clocks only need to agree roughly (NTP). */

@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { SessionClosingSchedule } from '../../core/sessions/ports.js';
 import { formatThreadKey, type ThreadKey } from '../../core/thread/thread-key.js';
 
 /** Options of {@link createRedisSessionClosingSchedule}. */
 export interface RedisSessionClosingScheduleOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** The sorted set (from `redis-keys.ts`: `sessionClosing`). */
   key: string;
   /** How long the set lives after its last write: longer than any thread's retention. */

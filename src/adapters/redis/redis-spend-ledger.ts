@@ -1,5 +1,5 @@
 import { createRedisKeys } from './redis-keys.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { SpendLedger, SpendScopeKeys, SpendTotals } from '../../core/budget/ports.js';
 import { StoreUnavailableError } from '../../core/errors.js';
 import { checkWeightedTokens } from '../../core/budget/check-weighted-tokens.js';
@@ -7,7 +7,7 @@ import { checkWeightedTokens } from '../../core/budget/check-weighted-tokens.js'
 /** Options of {@link createRedisSpendLedger}. */
 export interface RedisSpendLedgerOptions {
   /** Client to use (see `createRedisConnection`). Must not have ioredis' own `keyPrefix` set. */
-  redis: Redis;
+  redis: RedisClient;
   /** Prefix of every key, e.g. `crew:`. */
   keyPrefix: string;
   /** Lifetime of a day's counter after its last write (default 2 days: the day itself plus slack for clock skew). */

@@ -1,13 +1,13 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { StopRequest, StopRequestBus } from '../../core/sessions/ports.js';
 import type { Logger } from '../../core/shared/ports.js';
 
 /** Options of {@link createRedisStopRequestBus}. */
 export interface RedisStopRequestBusOptions {
   /** Connection for PUBLISH. */
-  redis: Redis;
+  redis: RedisClient;
   /** A dedicated connection for SUBSCRIBE (a subscribed connection can run nothing else); closed by `close`. */
-  subscriber: Redis;
+  subscriber: RedisClient;
   /** The pub/sub channel (from `redis-keys.ts`: `stopChannel`). */
   channel: string;
   logger: Logger;

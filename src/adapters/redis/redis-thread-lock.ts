@@ -1,6 +1,6 @@
 import { createRedisKeys } from './redis-keys.js';
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { ThreadKey } from '../../core/thread/thread-key.js';
 
 /** A held per-thread lock (the Redis queue's; the core never sees locks). */
@@ -40,7 +40,7 @@ export function createRedisThreadLockToken(): string {
  * queue's scripts): token-checked renew and release, so a holder whose lock expired never
  * touches the next holder's.
  */
-export function holdRedisThreadLock(redis: Redis, lockKey: string, token: string, ttlMs: number): HeldLock {
+export function holdRedisThreadLock(redis: RedisClient, lockKey: string, token: string, ttlMs: number): HeldLock {
   return {
     async renew(): Promise<boolean> {
       const renewed = await redis.eval(RENEW_SCRIPT, 1, lockKey, token, ttlMs);

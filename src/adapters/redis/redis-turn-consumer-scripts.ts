@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 
 /**
  * Deletes a consumer from the group only when it owns no pending entries: XGROUP DELCONSUMER
@@ -38,13 +38,13 @@ return deleted`;
 export type DeleteConsumerResult = 'deleted' | 'pending' | 'no-group';
 
 /** Deletes `consumer` from `group` unless it owns pending entries (see DELETE_CONSUMER_SCRIPT). */
-export async function deleteRedisTurnConsumer(redis: Redis, streamKey: string, group: string, consumer: string): Promise<DeleteConsumerResult> {
+export async function deleteRedisTurnConsumer(redis: RedisClient, streamKey: string, group: string, consumer: string): Promise<DeleteConsumerResult> {
   const reply = await redis.eval(DELETE_CONSUMER_SCRIPT, 1, streamKey, group, consumer);
   return reply === 1 ? 'deleted' : reply === 0 ? 'pending' : 'no-group';
 }
 
 /** Deletes idle consumers without pending entries, other than `self`; returns their names. */
-export async function deleteDeadRedisTurnConsumers(redis: Redis, streamKey: string, group: string, self: string, minIdleMs: number): Promise<string[]> {
+export async function deleteDeadRedisTurnConsumers(redis: RedisClient, streamKey: string, group: string, self: string, minIdleMs: number): Promise<string[]> {
   const reply = await redis.eval(DELETE_DEAD_CONSUMERS_SCRIPT, 1, streamKey, group, self, Math.max(0, Math.floor(minIdleMs)));
   return Array.isArray(reply) ? reply.map(String) : [];
 }

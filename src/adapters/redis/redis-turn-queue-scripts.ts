@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { ThreadListKeys } from './redis-turn-queue-keys.js';
 
 export type { ThreadListKeys } from './redis-turn-queue-keys.js';
@@ -149,13 +149,12 @@ export interface RedisTurnQueueScripts {
 
 /** Options of {@link createRedisTurnQueueScripts}. */
 export interface RedisTurnQueueScriptsOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Expiry set on the keys the scripts write. */
   retentionMs: number;
   /** Starts of one job before it counts as exhausted. */
   maxAttempts: number;
-  /** The wake-up stream and its consumer group. */
-  streamKey: string;
+  /** The consumer group of the wake-up streams (each thread's keys name its shard's stream). */
   group: string;
   /** Approximate cap of the stream when a wake-up is re-added. */
   streamMaxLength: number;
@@ -165,9 +164,13 @@ export interface RedisTurnQueueScriptsOptions {
   now(): number;
 }
 
-/** Creates the scripts the Redis turn queue runs on a thread's lock, job list and wake-up entry. */
+/**
+ * Creates the scripts the Redis turn queue runs on a thread's lock, job list and wake-up entry.
+ * Each touches one slot: the thread's list and lock live in its queue shard, beside the shard's
+ * stream, `waiting` counter and dead letters (`{q<i>}`), so these steps stay atomic on a cluster.
+ */
 export function createRedisTurnQueueScripts(options: RedisTurnQueueScriptsOptions): RedisTurnQueueScripts {
-  const { redis, retentionMs, maxAttempts, streamKey, group } = options;
+  const { redis, retentionMs, maxAttempts, group } = options;
   const now = () => String(Math.floor(options.now()));
   return {
     async claimThread(keys, holder, lockTtlMs, acknowledgeWhenBusy) {
@@ -177,7 +180,7 @@ export function createRedisTurnQueueScripts(options: RedisTurnQueueScriptsOption
         keys.lockKey,
         keys.listKey,
         keys.waitingKey,
-        streamKey,
+        keys.streamKey,
         holder.token,
         lockTtlMs,
         now(),
@@ -196,7 +199,7 @@ export function createRedisTurnQueueScripts(options: RedisTurnQueueScriptsOption
         keys.listKey,
         keys.waitingKey,
         keys.lockKey,
-        streamKey,
+        keys.streamKey,
         keys.deadLetterKey,
         expected,
         holder.token,
@@ -218,7 +221,7 @@ export function createRedisTurnQueueScripts(options: RedisTurnQueueScriptsOption
         3,
         keys.lockKey,
         keys.listKey,
-        streamKey,
+        keys.streamKey,
         holder.token,
         holder.entryId,
         group,

@@ -1,9 +1,6 @@
 import { reportJobFailure } from '../../core/queue/report-job-failure.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
-import { StoreUnavailableError } from '../../core/errors.js';
-import type { Clock, Logger } from '../../core/shared/ports.js';
 import { settlesWithin } from '../../core/shared/settles-within.js';
 import { formatThreadKey, type ThreadKey } from '../../core/thread/thread-key.js';
 import type { TurnDeadLetters } from '../../core/queue/turn-dead-letter.js';
@@ -12,10 +9,10 @@ import { TurnQueueError } from '../../core/queue/turn-queue-error.js';
 import type { EnqueueResult, TurnJobRunner, TurnQueue } from '../../core/queue/ports.js';
 import { drainRedisTurnThread } from './drain-redis-turn-thread.js';
 import { enqueueRedisTurnJob } from './enqueue-redis-turn-job.js';
-import { formatTurnStreamFields, type TurnStreamEntry } from './parse-turn-stream-entries.js';
-import { readTurnStream, type TurnStreamReader } from './read-turn-stream.js';
+import { formatTurnStreamFields } from './parse-turn-stream-entries.js';
+import type { TurnStreamReader } from './read-turn-stream.js';
+import { leaveTurnStreamGroups, readTurnStreamShards, type ShardTurnStreamEntry } from './read-turn-stream-shards.js';
 import { createRedisThreadLockToken, holdRedisThreadLock } from './redis-thread-lock.js';
-import { deleteRedisTurnConsumer } from './redis-turn-consumer-scripts.js';
 import { createRedisTurnDeadLetters } from './redis-turn-dead-letters.js';
 import {
   DEFAULT_TURN_DEAD_LETTER_LIMIT,
@@ -23,47 +20,12 @@ import {
   DEFAULT_TURN_STREAM_MAX_LENGTH,
   formatRedisTurnQueueKeys,
   REDIS_TURN_QUEUE_GROUP as GROUP,
+  type TurnQueueShardKeys,
 } from './redis-turn-queue-keys.js';
 import { createRedisTurnQueueScripts, type ThreadHolder } from './redis-turn-queue-scripts.js';
+import type { RedisTurnQueueOptions } from './redis-turn-queue-options.js';
 
-/** Options of {@link createRedisTurnQueue}. */
-export interface RedisTurnQueueOptions {
-  /** Connection for ordinary commands (never blocked by the queue). Must not use ioredis' own `keyPrefix`. */
-  redis: Redis;
-  /** Prefix of every key, e.g. `crew:`. */
-  keyPrefix: string;
-  logger: Logger;
-  /** Makes the dedicated connection for blocking stream reads (default `redis.duplicate()`); the queue closes it on stop. */
-  createConnection?: () => Redis;
-  /** Consumer name in the group (default `${hostname}-${pid}-${random}`). */
-  consumerName?: string;
-  /** Threads drained at once by this process (default 32). */
-  concurrency?: number;
-  /** Thread lock expiry, renewed every third of it while jobs run (default 30 s). */
-  lockTtlMs?: number;
-  /** How often abandoned stream entries are looked for (default 5 s). */
-  reclaimIntervalMs?: number;
-  /** Idle time after which an entry counts as abandoned (default lockTtlMs + 1 s). */
-  reclaimMinIdleMs?: number;
-  /**
-   * Idle time after which a consumer owning no pending entries counts as a stopped process's
-   * and is deleted from the group (default 60 s, at least twice reclaimMinIdleMs).
-   */
-  deadConsumerIdleMs?: number;
-  /** Starts of one job before it is dropped as failed with `turn_attempts_exhausted` (default 3). */
-  maxAttempts?: number;
-  /** Expiry of queued jobs, counters and dead letters, refreshed on writes (default 1 day). */
-  retentionMs?: number;
-  /** Dead letters kept, the oldest dropped first (default 1 000). */
-  deadLetterLimit?: number;
-  /** Approximate cap of the wake-up stream (default 100 000). */
-  streamMaxLength?: number;
-  /** How long one stream read blocks (default 1 s). */
-  blockMs?: number;
-  /** Called (after logging) when a runner throws or a job's attempts are exhausted; the job is then moved to the dead letters. */
-  onJobFailed?: (job: TurnJob, error: unknown) => void | Promise<void>;
-  clock?: Clock;
-}
+export type { RedisTurnQueueOptions } from './redis-turn-queue-options.js';
 
 /** The Redis turn queue, with a test hook. */
 export interface RedisTurnQueue extends TurnQueue {
@@ -78,8 +40,9 @@ interface ActiveEntry {
 }
 
 /**
- * Durable TurnQueue on Redis. Each thread's jobs wait in a list (`pending:{thread}`); a stream
- * (`turns`) read through the consumer group `crew` carries wake-ups naming a thread. A worker
+ * Durable TurnQueue on Redis. Each thread's jobs wait in a list (`pending:{q<i>}:<thread>`); a
+ * stream per queue shard (`turn-stream:{q<i>}`) read through the consumer group `crew` carries
+ * wake-ups naming a thread; a thread's list, lock and wake-ups are in its shard. A worker
  * that takes a wake-up and the thread's lock (`lock:{thread}`, the same key and token scheme as
  * `holdRedisThreadLock`) drains the list in order; entries of crashed workers are reclaimed
  * (XAUTOCLAIM) once idle past the lock's expiry, and the job at the head is re-run with
@@ -89,7 +52,8 @@ interface ActiveEntry {
  * left, releasing the lock and acknowledging the wake-up) is another, so a thread costs two round
  * trips per job besides its runner's saved progress. A stopped process leaves the group; the
  * consumers of dead ones are deleted once their entries were reclaimed. The scripts touch the
- * stream, list and lock together: all keys must live on one Redis node.
+ * stream, list and lock together, so every key a script touches carries the shard's hash tag
+ * (one Redis Cluster slot); the shards spread the queue over the cluster.
  */
 export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQueue {
   const { redis, keyPrefix, logger } = options;
@@ -104,12 +68,14 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
   const clock = options.clock ?? { now: () => Date.now() };
   const consumerName = options.consumerName ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const queueKeys = formatRedisTurnQueueKeys(keyPrefix);
-  const { streamKey, waitingKey, listKeysOf } = queueKeys;
+  const { shards, listKeysOf } = queueKeys;
   const deadLetterLimit = options.deadLetterLimit ?? DEFAULT_TURN_DEAD_LETTER_LIMIT;
-  const scripts = createRedisTurnQueueScripts({ redis, retentionMs, maxAttempts, streamKey, group: GROUP, streamMaxLength, deadLetterLimit, now: () => clock.now() });
+  const scripts = createRedisTurnQueueScripts({ redis, retentionMs, maxAttempts, group: GROUP, streamMaxLength, deadLetterLimit, now: () => clock.now() });
 
+  /** Entry ids are unique per stream only: the shard is part of an entry's name. */
   const active = new Map<string, ActiveEntry>();
-  const backlog: Array<{ entry: TurnStreamEntry; reclaimed: boolean }> = [];
+  const nameOf = (entry: ShardTurnStreamEntry) => `${entry.shard.shard}/${entry.id}`;
+  const backlog: Array<{ entry: ShardTurnStreamEntry; reclaimed: boolean }> = [];
   const background = new Set<Promise<void>>();
   let runner: TurnJobRunner | undefined;
   let reader: TurnStreamReader | undefined;
@@ -120,47 +86,53 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
 
   const freeSlots = (): number => concurrency - active.size - backlog.length;
   const addWakeUp = (key: ThreadKey) =>
-    redis.xadd(streamKey, 'MAXLEN', '~', streamMaxLength, '*', ...formatTurnStreamFields(key, formatThreadKey(key)));
-  const acknowledge = (id: string) => redis.xack(streamKey, GROUP, id);
+    redis.xadd(listKeysOf(key).streamKey, 'MAXLEN', '~', streamMaxLength, '*', ...formatTurnStreamFields(key, formatThreadKey(key)));
+  const acknowledge = (entry: ShardTurnStreamEntry) => redis.xack(entry.shard.streamKey, GROUP, entry.id);
 
   function track(task: Promise<void>): void {
     background.add(task);
     void task.finally(() => background.delete(task));
   }
 
-  function dispatch(entry: TurnStreamEntry, reclaimed: boolean): void {
-    if (crashed || active.has(entry.id) || backlog.some((queued) => queued.entry.id === entry.id)) return;
+  function dispatch(entry: ShardTurnStreamEntry, reclaimed: boolean): void {
+    const name = nameOf(entry);
+    if (crashed || active.has(name) || backlog.some((queued) => nameOf(queued.entry) === name)) return;
     if (stopping) track(handBack(entry));
     else if (active.size >= concurrency) backlog.push({ entry, reclaimed });
     else startEntry(entry, reclaimed);
   }
 
-  function startEntry(entry: TurnStreamEntry, reclaimed: boolean): void {
+  function startEntry(entry: ShardTurnStreamEntry, reclaimed: boolean): void {
     const controller = new AbortController();
     const done = processEntry(entry, reclaimed, controller)
       .catch((error: unknown) => logger.error({ err: error, entryId: entry.id }, 'Turn stream entry failed; it will be reclaimed'))
       .finally(() => {
-        active.delete(entry.id);
+        active.delete(nameOf(entry));
         while (!stopping && backlog.length > 0 && active.size < concurrency) {
           const next = backlog.shift();
           if (next !== undefined) startEntry(next.entry, next.reclaimed);
         }
         reader?.notifySlotFreed();
       });
-    active.set(entry.id, { controller, done });
+    active.set(nameOf(entry), { controller, done });
   }
 
   /** Takes the thread's lock and drains its jobs; acknowledges the entry when done cleanly. */
-  async function processEntry(entry: TurnStreamEntry, reclaimed: boolean, controller: AbortController): Promise<void> {
+  async function processEntry(entry: ShardTurnStreamEntry, reclaimed: boolean, controller: AbortController): Promise<void> {
     const threadKey = entry.threadKey;
     const jobRunner = runner;
     if (jobRunner === undefined) return;
     if (threadKey === undefined) {
       logger.warn({ entryId: entry.id }, 'Ignoring a malformed turn stream entry');
-      await acknowledge(entry.id);
+      await acknowledge(entry);
       return;
     }
     const keys = listKeysOf(threadKey);
+    // A wake-up in another shard than its thread's (none is written so): pass it on to the thread's shard.
+    if (keys.shard !== entry.shard.shard) {
+      await handBack(entry);
+      return;
+    }
     const holder: ThreadHolder = { token: createRedisThreadLockToken(), entryId: entry.id };
     // A reclaimed entry stays pending when the lock is busy: its holder may have died.
     const first = await scripts.claimThread(keys, holder, lockTtlMs, !reclaimed);
@@ -185,7 +157,7 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
         shouldStartNext: () => !stopping,
         isHalted: () => crashed,
         refreshEntry: async () => {
-          await redis.xclaim(streamKey, GROUP, consumerName, 0, entry.id, 'JUSTID');
+          await redis.xclaim(keys.streamKey, GROUP, consumerName, 0, entry.id, 'JUSTID');
         },
         onRunningChange: (delta) => {
           running += delta;
@@ -207,10 +179,11 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
   }
 
   /** Gives back an entry taken while stopping: a fresh wake-up for someone else, then ack. */
-  async function handBack(entry: TurnStreamEntry): Promise<void> {
+  async function handBack(entry: ShardTurnStreamEntry): Promise<void> {
     try {
+      // Added before the ack: a crash in between leaves an extra wake-up (harmless), never none.
       if (entry.threadKey !== undefined) await addWakeUp(entry.threadKey);
-      await acknowledge(entry.id);
+      await acknowledge(entry);
     } catch (error) {
       logger.warn({ err: error, entryId: entry.id }, 'Could not hand back a turn stream entry; it will be reclaimed');
     }
@@ -235,19 +208,10 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
     await deleteOwnConsumer();
   }
 
-  /**
-   * Leaves the consumer group. Only when this consumer owns no pending entries (an entry left
-   * pending after a failed drain or hand-back stays, to be reclaimed; the consumer is then
-   * deleted by another replica's sweep).
-   */
+  /** Leaves the consumer groups (see `leaveTurnStreamGroups`). */
   async function deleteOwnConsumer(): Promise<void> {
     if (runner === undefined || crashed) return;
-    try {
-      const result = await deleteRedisTurnConsumer(redis, streamKey, GROUP, consumerName);
-      if (result === 'pending') logger.warn({ consumer: consumerName }, 'Turn stream entries still pending at stop; another replica will reclaim them');
-    } catch (error) {
-      logger.warn({ err: error, consumer: consumerName }, 'Could not leave the turn stream consumer group');
-    }
+    await leaveTurnStreamGroups(redis, shards, GROUP, consumerName, logger);
   }
 
   return {
@@ -258,10 +222,10 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
     start(jobRunner: TurnJobRunner): void {
       if (runner !== undefined) throw new TurnQueueError('turn_queue_already_started', 'The turn queue was already started');
       runner = jobRunner;
-      reader = readTurnStream({
+      reader = readTurnStreamShards({
         redis,
-        connection: options.createConnection?.() ?? redis.duplicate(),
-        streamKey,
+        shards,
+        createConnection: () => options.createConnection?.() ?? redis.duplicate(),
         group: GROUP,
         consumerName,
         blockMs,
@@ -283,11 +247,10 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
       return running;
     },
 
-    deadLetters: createRedisTurnDeadLetters({ redis, keyPrefix, retentionMs, streamMaxLength, clock }),
+    deadLetters: createRedisTurnDeadLetters({ redis, keyPrefix, retentionMs, streamMaxLength, clock, limit: deadLetterLimit }),
 
     async waitingCount(): Promise<number> {
-      const value = Number(await redis.get(waitingKey));
-      return Number.isFinite(value) ? Math.max(0, value) : 0;
+      return sumWaiting(redis, shards);
     },
 
     simulateCrash(): void {
@@ -297,4 +260,13 @@ export function createRedisTurnQueue(options: RedisTurnQueueOptions): RedisTurnQ
       stopped ??= Promise.resolve();
     },
   };
+}
+
+/** The queue's waiting count: the shards' counters summed (one GET each: they live in different slots). */
+async function sumWaiting(redis: RedisTurnQueueOptions['redis'], shards: readonly TurnQueueShardKeys[]): Promise<number> {
+  const values = await Promise.all(shards.map((shard) => redis.get(shard.waitingKey)));
+  return values.reduce((total, raw) => {
+    const value = Number(raw);
+    return total + (Number.isFinite(value) ? Math.max(0, value) : 0);
+  }, 0);
 }

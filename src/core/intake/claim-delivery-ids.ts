@@ -9,18 +9,19 @@ export interface DeliveryClaim {
 /**
  * Claims all ids or none: with the guard's `claimAll` in one step, else one `claim` at a time,
  * releasing the ones taken when a later id turns out claimed or the guard fails (then rethrows).
+ * All ids are claimed in `scope` (see `DeliveryGuard`).
  */
-export async function claimDeliveryIds(guard: DeliveryGuard, ids: readonly string[], ttlMs: number): Promise<DeliveryClaim> {
+export async function claimDeliveryIds(guard: DeliveryGuard, ids: readonly string[], ttlMs: number, scope?: string): Promise<DeliveryClaim> {
   if (guard.claimAll) {
-    const result = await guard.claimAll(ids, ttlMs);
+    const result = await guard.claimAll(ids, ttlMs, scope);
     return result.claimed ? { claimed: ids } : { claimed: [], alreadyClaimedId: result.alreadyClaimedId };
   }
   const claimed: string[] = [];
-  const releaseClaims = () => Promise.allSettled(claimed.map((taken) => guard.release(taken)));
+  const releaseClaims = () => Promise.allSettled(claimed.map((taken) => guard.release(taken, scope)));
   for (const id of ids) {
     let first: boolean;
     try {
-      first = await guard.claim(id, ttlMs);
+      first = await guard.claim(id, ttlMs, scope);
     } catch (error) {
       await releaseClaims();
       throw error;

@@ -3,18 +3,23 @@
 /** Outcome of {@link DeliveryGuard.claimAll}. */
 export type ClaimAllResult = { claimed: true } | { claimed: false; alreadyClaimedId: string };
 
-/** Records which deliveries were already taken, so Slack's retries and duplicate events run once. */
+/**
+ * Records which deliveries were already taken, so Slack's retries and duplicate events run once.
+ * An id is claimed within an optional `scope` (the intake uses the channel): the same id in
+ * another scope is another claim, and the ids claimed together share their scope, so a
+ * backend can keep them side by side (one Redis Cluster slot) and claim them in one step.
+ */
 export interface DeliveryGuard {
   /** Claims `id` for `ttlMs`. Returns true for the first claim, false when already claimed. */
-  claim(id: string, ttlMs: number): Promise<boolean>;
+  claim(id: string, ttlMs: number, scope?: string): Promise<boolean>;
   /**
    * Claims every id for `ttlMs` at once, all or none (one round trip where the backend allows).
    * When any id was already claimed, nothing is claimed and that id is returned. Optional: a
    * guard without it is used one `claim` at a time.
    */
-  claimAll?(ids: readonly string[], ttlMs: number): Promise<ClaimAllResult>;
+  claimAll?(ids: readonly string[], ttlMs: number, scope?: string): Promise<ClaimAllResult>;
   /** Releases a claim (used when the work could not be queued, so a retry may take it). */
-  release(id: string): Promise<void>;
+  release(id: string, scope?: string): Promise<void>;
 }
 
 /** Outcome of asking the rate limiter for one question. */

@@ -123,7 +123,9 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
 
     const bounded = boundQuestionText(text, options.maxQuestionChars);
     const chosenFiles = chooseReadableFiles(request.sharedFiles ?? [], options.fileLimits);
-    const claim = await claimDeliveryIds(guard, request.deliveryIds, dedupeTtlMs);
+    // Scoped by channel: a message's event id and `channel:ts` id are claimed side by side (one Redis Cluster slot).
+    const claimScope = request.channelId;
+    const claim = await claimDeliveryIds(guard, request.deliveryIds, dedupeTtlMs, claimScope);
     if (claim.alreadyClaimedId !== undefined) {
       logger.info({ turnId: request.jobId, eventId: request.eventId, deliveryId: claim.alreadyClaimedId }, 'duplicate delivery ignored');
       if (request.duplicateNote) say(request, request.duplicateNote, 'private');
@@ -131,7 +133,7 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
     }
     // Claims stay once the question is judged (a replay of a refused one is a duplicate); they are
     // released only when the question could not be queued, so Slack's retry can take it.
-    const releaseClaims = () => Promise.allSettled(claim.claimed.map((taken) => guard.release(taken)));
+    const releaseClaims = () => Promise.allSettled(claim.claimed.map((taken) => guard.release(taken, claimScope)));
     let job: TurnJob;
     let waitingAhead: number;
     let channelAgent: Agent | undefined;

@@ -6,6 +6,7 @@ import { createRedisTestContext, type RedisTestContext } from '../../helpers/red
 import { spawnCrewProcess, type CrewProcess } from '../../helpers/spawn-crew-process.js';
 import { buildMentionEvent } from '../slack-event-builders.js';
 import { botRepliesIn, crewProcessEnv, postEventTo, requestsAsking, storedTurns, waitForFinishedReplies, waitForStoredTurns } from './fault-test-helpers.js';
+import { turnQueueKeysOf } from '../../helpers/turn-queue-keys.js';
 
 // Issue 3, point 4: on SIGTERM the bot stops taking new work, finishes answers in flight up to
 // SHUTDOWN_DEADLINE_MS, leaves the rest queued (marked as interrupted) for the next process,
@@ -105,7 +106,7 @@ describe('graceful shutdown on SIGTERM', () => {
     expect(interrupted?.isStreaming).toBe(false);
     expect(interrupted?.text).toContain('Interrupted by a restart');
     expect(longAnswer.startsWith(interrupted!.text.split('\n\n⚠️')[0]!)).toBe(true);
-    const pendingKey = `${redis.prefix}pending:{T111:C111:${event.event.ts}}`;
+    const pendingKey = turnQueueKeysOf(redis.prefix).listKey(event.event.ts, 'T111', 'C111');
     expect(await redis.redis.llen(pendingKey)).toBe(1);
     expect(await storedTurns(redis, { channelId: 'C111', threadTs: event.event.ts })).toEqual([]);
 
