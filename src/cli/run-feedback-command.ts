@@ -1,10 +1,7 @@
-import { createRedisConnection } from '../adapters/redis/create-redis-connection.js';
-import { redactRedisUrl } from '../adapters/redis/redact-redis-url.js';
 import { createRedisFeedbackStore } from '../adapters/redis/redis-feedback-store.js';
-import { loadConfig } from '../config/load-config.js';
-import { ConfigError } from '../core/errors.js';
 import { maxFeedbackPeriodDays, parseFeedbackPeriod } from '../core/feedback/parse-feedback-period.js';
 import { formatFeedbackReport, summarizeFeedback } from '../core/feedback/summarize-feedback.js';
+import { connectCliRedis } from './connect-cli-redis.js';
 import type { CommandIo } from './lint-agents.js';
 
 /** Usage of `crew feedback`, printed on a usage error. */
@@ -26,7 +23,7 @@ function parseFeedbackArgs(args: string[]): { label: string; periodMs: number } 
 }
 
 /**
- * `crew feedback`: the votes on answers kept in Redis (`REDIS_URL`, keys under
+ * `crew feedback`: the votes on answers kept in Redis (`REDIS_URL`, `REDIS_CLUSTER_NODES` or `REDIS_SENTINELS`, keys under
  * `REDIS_KEY_PREFIX`, as the bot writes them), per agent, for the votes last pressed in the
  * period (`--since 7d` by default). Reads one day index per UTC day, no SCAN. Votes live as
  * long as their thread (`THREAD_RETENTION_DAYS`). Exit 0 on success, 1 when Redis fails, 2 on a
@@ -43,23 +40,9 @@ export async function runFeedbackCommand(
     io.err.write(feedbackUsage);
     return 2;
   }
-  if (!environment.REDIS_URL) {
-    io.err.write('✘ crew feedback needs REDIS_URL: votes are kept in Redis (without it the bot keeps them in its own memory only).\n');
-    return 2;
-  }
-  let config;
-  try {
-    // Only the Redis settings and the retention matter here; the rest gets placeholders to pass validation.
-    config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-not-used', SLACK_SIGNING_SECRET: 'not-used', ANTHROPIC_API_KEY: 'not-used', ...environment });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.err.write(`✘ configuration:\n  - ${error.problems.join('\n  - ')}\n`);
-      return 2;
-    }
-    throw error;
-  }
-  const url = config.redisUrl as string;
-  const redis = createRedisConnection({ url, connectionName: 'crew-cli' });
+  const connected = connectCliRedis(environment, io, '✘ crew feedback needs REDIS_URL: votes are kept in Redis (without it the bot keeps them in its own memory only).\n');
+  if (typeof connected === 'number') return connected;
+  const { config, redis, where } = connected;
   const store = createRedisFeedbackStore({ redis, keyPrefix: config.redisKeyPrefix, retentionMs: config.conversation.retentionMs });
   try {
     const untilMs = now();
@@ -68,9 +51,9 @@ export async function runFeedbackCommand(
     io.out.write(formatFeedbackReport(summarizeFeedback(votes), { sinceMs, untilMs, sinceLabel: request.label }));
     return 0;
   } catch (error) {
-    io.err.write(`✘ Redis at ${redactRedisUrl(url)} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.err.write(`✘ Redis at ${where} failed: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   } finally {
-    await redis.quit().catch(() => redis.disconnect());
+    await connected.close();
   }
 }

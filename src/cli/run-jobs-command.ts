@@ -1,10 +1,6 @@
-import { createRedisClient } from '../adapters/redis/create-redis-client.js';
-import { redactRedisUrl } from '../adapters/redis/redact-redis-url.js';
 import { createRedisTurnDeadLetters } from '../adapters/redis/redis-turn-dead-letters.js';
-import { loadConfig } from '../config/load-config.js';
-import { describeRedisTarget } from '../config/redis-target.js';
 import type { TurnDeadLetter, TurnDeadLetters } from '../core/queue/turn-dead-letter.js';
-import { ConfigError } from '../core/errors.js';
+import { connectCliRedis } from './connect-cli-redis.js';
 import type { CommandIo } from './lint-agents.js';
 
 /** Usage of `crew jobs`, printed on a usage error. */
@@ -28,32 +24,17 @@ export async function runJobsCommand(args: string[], environment: Record<string,
     io.err.write(jobsUsage);
     return 2;
   }
-  if (!environment.REDIS_URL && !environment.REDIS_CLUSTER_NODES && !environment.REDIS_SENTINELS) {
-    io.err.write('✘ crew jobs needs REDIS_URL: failed jobs are kept in Redis (without it the bot keeps them in its own memory only).\n');
-    return 2;
-  }
-  let config;
-  try {
-    // Only the Redis settings matter here; the rest gets placeholders to pass validation.
-    config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-not-used', SLACK_SIGNING_SECRET: 'not-used', ANTHROPIC_API_KEY: 'not-used', ...environment });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.err.write(`✘ configuration:\n  - ${error.problems.join('\n  - ')}\n`);
-      return 2;
-    }
-    throw error;
-  }
-  const target = config.redis;
-  if (target === undefined) return 2;
-  const redis = createRedisClient(target, { connectionName: 'crew-cli' });
+  const connected = connectCliRedis(environment, io, '✘ crew jobs needs REDIS_URL: failed jobs are kept in Redis (without it the bot keeps them in its own memory only).\n');
+  if (typeof connected === 'number') return connected;
+  const { config, redis, where } = connected;
   const deadLetters = createRedisTurnDeadLetters({ redis, keyPrefix: config.redisKeyPrefix });
   try {
     return request.action === 'list' ? await listDeadJobs(deadLetters, request.verbose, io) : await requeueDeadJob(deadLetters, request.id, io);
   } catch (error) {
-    io.err.write(`✘ Redis at ${describeRedisTarget(target, redactRedisUrl)} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.err.write(`✘ Redis at ${where} failed: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   } finally {
-    await redis.quit().catch(() => redis.disconnect());
+    await connected.close();
   }
 }
 
