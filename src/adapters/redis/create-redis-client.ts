@@ -1,24 +1,19 @@
 import { Cluster, Redis } from 'ioredis';
 import type { RedisTarget } from '../../config/redis-target.js';
 import { describeRedisTarget } from '../../config/redis-target.js';
-import type { Logger } from '../../core/shared/ports.js';
-import { attachLifecycleLogging, computeReconnectDelay, createRedisConnection } from './create-redis-connection.js';
+import {
+  attachLifecycleLogging,
+  computeReconnectDelay,
+  createRedisConnection,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  type RedisConnectionOptions,
+} from './create-redis-connection.js';
 import { redactRedisUrl } from './redact-redis-url.js';
 import type { RedisClient } from './redis-client.js';
 
-/** Options of {@link createRedisClient} (as `createRedisConnection`'s, less the URL). */
-export interface RedisClientOptions {
-  /** Shown in `CLIENT LIST` on every node. */
-  connectionName: string;
-  logger?: Logger;
-  lazyConnect?: boolean;
-  /** Default 1500 ms; `0` for connections that run blocking commands. */
-  commandTimeoutMs?: number;
-  connectTimeoutMs?: number;
-}
-
-const DEFAULT_COMMAND_TIMEOUT_MS = 1500;
-const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
+/** Options of {@link createRedisClient}: `createRedisConnection`'s, less the URL (the target names the servers). */
+export type RedisClientOptions = Omit<RedisConnectionOptions, 'url'>;
 
 /**
  * Connects to the Redis `target` names, tuned as `createRedisConnection` is (commands fail

@@ -22,8 +22,10 @@ export interface RedisConnectionOptions {
   connectTimeoutMs?: number;
 }
 
-const DEFAULT_COMMAND_TIMEOUT_MS = 1500;
-const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
+/** How long a command may wait for its reply by default (every kind of Redis client). */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 1500;
+/** How long a TCP connect may take by default (every kind of Redis client). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
 const RECONNECT_STEP_MS = 200;
 const RECONNECT_CAP_MS = 2000;
 
