@@ -59,8 +59,7 @@ export class SlackAgentSessions {
   /** Closes a thread's session (its conversation is over). True when Slack took it. */
   async close(thread: { teamId: string; channelId: string; threadTs: string }): Promise<boolean> {
     if (!this.inUse(thread.teamId)) return false;
-    const place = { ...thread, recipientUserId: '', isDirectMessage: false, agent: { name: '', displayName: '' } };
-    const response = await this.call('agents.sessions.setStatus', { channel_id: thread.channelId, thread_ts: thread.threadTs, status: 'closed' }, place, 'closed');
+    const response = await this.call('agents.sessions.setStatus', { channel_id: thread.channelId, thread_ts: thread.threadTs, status: 'closed' }, thread, 'closed');
     return response !== undefined;
   }
 
@@ -70,19 +69,20 @@ export class SlackAgentSessions {
     await this.call('agents.sessions.rename', { channel_id: target.channelId, thread_ts: target.threadTs, title }, target, 'rename');
   }
 
-  private async call<T>(method: string, args: Record<string, unknown>, target: ReplyTarget, what: string): Promise<T | undefined> {
+  /** Calls a session method; `where` is the thread, for the log. */
+  private async call<T>(method: string, args: Record<string, unknown>, where: { teamId: string; channelId: string; threadTs: string }, what: string): Promise<T | undefined> {
     const { logger } = this.options;
     try {
       return await callSlack<T>(this.options.client, method, args, { logger, maxAttempts: 2, timeBudgetMs: 5_000, onError: this.options.onSlackError });
     } catch (error) {
       const { code } = readSlackError(error);
-      const context = { method, code, status: what, team: target.teamId, channel: target.channelId, thread: target.threadTs };
+      const context = { method, code, status: what, team: where.teamId, channel: where.channelId, thread: where.threadTs };
       if (passingCodes.has(code) || fatalSlackCodes.has(code)) {
         logger.warn(context, 'could not update the agent session; answering goes on');
         return undefined;
       }
-      if (!this.refusedBy.has(target.teamId)) {
-        this.refusedBy.set(target.teamId, code);
+      if (!this.refusedBy.has(where.teamId)) {
+        this.refusedBy.set(where.teamId, code);
         logger.warn(context, `Slack refused agent sessions (${code}); using the thread status and the stream's Stop in this workspace instead`);
       }
       return undefined;
