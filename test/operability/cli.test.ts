@@ -370,7 +370,8 @@ describe('crew ask diagnoses a model API that fails', { timeout: 40_000 }, () =>
     const server = createTcpServer((socket) => void sockets.push(socket));
     const port = await listenOnLoopback(server);
     try {
-      const result = await crew(['ask', 'architect', 'hello?'], { ...quick, ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` });
+      // Room for a retry after the 0.5 s stall even on a loaded machine: the retry is what this checks.
+      const result = await crew(['ask', 'architect', 'hello?'], { ...quick, MODEL_RETRY_BUDGET_MS: '4000', ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` });
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/Claude’s API accepted the connection but did not start answering within \d+ s/);
       expect(result.stderr).toContain('no answer from Claude yet, retrying');
