@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
-import { Redis, type Cluster } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../../src/adapters/redis/create-redis-client.js';
 import { createRedisTurnQueue, type RedisTurnQueue } from '../../src/adapters/redis/redis-turn-queue.js';
 import { formatRedisTurnQueueKeys } from '../../src/adapters/redis/redis-turn-queue-keys.js';
 import { parseRedisNodes } from '../../src/config/redis-target.js';
 import { createRecordingLogger, makeTurnJob, waitUntil } from '../conformance/turn-queue-conformance.js';
+import { failOverPrimaryOf, waitUntilReplica } from './fail-over-primary.js';
 import { startRedisCluster, waitForClusterReady, type RedisClusterProcesses } from './start-redis-cluster.js';
 
 // Issue 13, point 3: a primary failover in the middle of a queue run (`CLUSTER FAILOVER` sent to
@@ -67,40 +68,14 @@ describe('the Redis turn queue on a cluster whose primary fails over mid-run', (
       await Promise.all(Array.from({ length: THREADS }, (_, thread) => enqueuer.enqueue(makeTurnJob(`t${thread}-j${round}`, threadTs(thread)))));
     }
 
-    // The primary serving thread 0's queue shard, and its replica.
-    const shardKey = formatRedisTurnQueueKeys(prefix).listKeysOf({ teamId: 'T1', channelId: 'C1', threadTs: threadTs(0) }).streamKey;
-    const slot = Number(await redis.cluster('KEYSLOT', shardKey));
-    const ranges = await redis.cluster('SLOTS');
-    const range = ranges.find(([start, end]) => slot >= start && slot <= end);
-    const [primaryHost, primaryPort] = range?.[2] ?? [];
-    expect(primaryPort).toBeDefined();
-    // Its replica, as the replica itself says (ROLE), not as gossip may not have told every node yet.
-    const nodePorts = parseRedisNodes(cluster.nodes).addresses.map((node) => node.port);
-    let replicaPort: number | undefined;
-    await waitUntil('the replica of that primary is known', async () => {
-      for (const port of nodePorts) {
-        const node = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1 });
-        node.on('error', () => undefined);
-        const role = (await node.role().catch(() => [])) as unknown[];
-        node.disconnect();
-        if (role[0] === 'slave' && Number(role[2]) === primaryPort && role[3] === 'connected') replicaPort = port;
-      }
-      return replicaPort !== undefined;
-    }, 15_000);
-    const replicaHost = '127.0.0.1';
-
     const total = THREADS * JOBS_PER_THREAD;
     await waitUntil('a quarter ran', () => runs.length >= total / 4, 20_000);
-    const replica = new Redis({ host: replicaHost, port: replicaPort, maxRetriesPerRequest: 1 });
-    replica.on('error', () => undefined);
-    try {
-      expect(await replica.cluster('FAILOVER')).toBe('OK');
-      await waitUntil('replica promoted', async () => String((await replica.role())[0]) === 'master', 15_000);
-    } finally {
-      replica.disconnect();
-    }
+    // The primary serving thread 0's queue shard fails over to its replica.
+    const shardKey = formatRedisTurnQueueKeys(prefix).listKeysOf({ teamId: 'T1', channelId: 'C1', threadTs: threadTs(0) }).streamKey;
+    const nodePorts = parseRedisNodes(cluster.nodes).addresses.map((node) => node.port);
+    const failover = await failOverPrimaryOf(redis, shardKey, nodePorts);
     const ranBeforeFailoverDone = runs.length;
-    await waitForClusterReady(parseRedisNodes(cluster.nodes).addresses.map((node) => node.port));
+    await waitForClusterReady(nodePorts);
 
     await waitUntil('every job ran', () => runs.length >= total, 60_000);
     // Give a duplicate (a re-run after a lost step) the time to show up.
@@ -113,12 +88,6 @@ describe('the Redis turn queue on a cluster whose primary fails over mid-run', (
     }
     expect(await enqueuer.waitingCount()).toBe(0);
     // The old primary now replicates the new one.
-    const former = new Redis({ host: primaryHost, port: primaryPort, maxRetriesPerRequest: 1 });
-    former.on('error', () => undefined);
-    try {
-      await waitUntil('old primary is a replica', async () => String((await former.role())[0]) === 'slave', 15_000);
-    } finally {
-      former.disconnect();
-    }
+    await waitUntilReplica(failover.formerPrimary.port);
   }, 120_000);
 });

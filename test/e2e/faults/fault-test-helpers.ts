@@ -73,7 +73,7 @@ export const testSigningSecret = 'test-signing-secret';
 
 /** Environment for a crew child process wired to the fakes and the test's Redis prefix. */
 export function crewProcessEnv(
-  fakes: { slack: FakeSlackApi; anthropic: FakeAnthropicApi; redis: RedisTestContext },
+  fakes: { slack: FakeSlackApi; anthropic: FakeAnthropicApi; redis: Pick<RedisTestContext, 'prefix'> },
   overrides: Record<string, string> = {},
 ): Record<string, string> {
   return {
