@@ -12,9 +12,10 @@ import { sharedFileContents } from './shared-file-contents.js';
 
 /** A request from the bench process. */
 export type FakeServicesRequest =
-  | { id: number; type: 'post'; eventsUrl: string; signingSecret: string; count: number; concurrency: number; reply: FakeAnthropicReply; files?: SharedFilesSpec }
+  | { id: number; type: 'post'; eventsUrls: string[]; signingSecret: string; count: number; concurrency: number; reply: FakeAnthropicReply; files?: SharedFilesSpec }
   | { id: number; type: 'stats' }
   | { id: number; type: 'pacing-report' }
+  | { id: number; type: 'delivery-report' }
   | { id: number; type: 'reset' }
   | { id: number; type: 'close' };
 
@@ -43,6 +44,17 @@ export interface PacingReport {
   appendStreams: number;
   /** First and last `chat.appendStream` accepted (epoch ms). */
   appendWindowMs: number;
+}
+
+/** Per posted question (bench j): how many answers its thread got, and how often the model was asked it. */
+export interface DeliveryReport {
+  questions: number;
+  /** Questions whose thread holds no answer. */
+  lost: number;
+  /** Questions whose thread holds more than one answer. */
+  duplicated: number;
+  /** Questions the model was asked more than once. */
+  askedTwice: number;
 }
 
 /** Result of a `post`. */
@@ -87,8 +99,10 @@ async function main(): Promise<void> {
         const event = buildMentionEvent({ text: `batch ${batch} thread ${index}: how do we shard this?`, user: `U${batch}X${index}`, channel: `C${1000 + (index % 100)}` });
         if (request.files) (event.event as Record<string, unknown>).files = hostFiles(request.files, `${batch}-${index}`);
         posted.push({ text: `batch ${batch} thread ${index}:`, channel: event.event.channel, ts: event.event.ts });
+        // Round robin over the replicas, as a load balancer in front of a fleet spreads Slack's events.
+        const eventsUrl = request.eventsUrls[index % request.eventsUrls.length] as string;
         try {
-          const result = await postSlackEvent(request.eventsUrl, event, { signingSecret: request.signingSecret });
+          const result = await postSlackEvent(eventsUrl, event, { signingSecret: request.signingSecret });
           if (result.status === 200) accepted += 1;
           else failed += 1;
         } catch {
@@ -156,6 +170,22 @@ async function main(): Promise<void> {
     };
   }
 
+  function deliveryReport(): DeliveryReport {
+    const asked = new Map<string, number>();
+    for (const request of anthropic.requests) {
+      const marker = /batch \d+ thread \d+:/.exec(JSON.stringify((request.body as { messages?: unknown })?.messages ?? ''))?.[0];
+      if (marker) asked.set(marker, (asked.get(marker) ?? 0) + 1);
+    }
+    let lost = 0;
+    let duplicated = 0;
+    for (const question of posted) {
+      const answers = slack.messagesIn(question.channel, question.ts).filter((message) => message.isBot && message.ts !== question.ts).length;
+      if (answers === 0) lost += 1;
+      if (answers > 1) duplicated += 1;
+    }
+    return { questions: posted.length, lost, duplicated, askedTwice: [...asked.values()].filter((count) => count > 1).length };
+  }
+
   process.on('message', (message: FakeServicesRequest) => {
     void (async () => {
       switch (message.type) {
@@ -167,6 +197,9 @@ async function main(): Promise<void> {
           break;
         case 'pacing-report':
           send({ id: message.id, result: pacingReport() });
+          break;
+        case 'delivery-report':
+          send({ id: message.id, result: deliveryReport() });
           break;
         case 'reset':
           posted.length = 0;

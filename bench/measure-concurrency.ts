@@ -4,7 +4,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FakeAnthropicReply } from '../test/fakes/fake-anthropic-api.js';
 import type { BenchRow } from './bench-row.js';
 import { formatNumber, pause } from './bench-stats.js';
-import type { FakeServicesStats, PacingReport, PostResult, SharedFilesSpec } from './fake-services-process.js';
+import type { DeliveryReport, FakeServicesStats, PacingReport, PostResult, SharedFilesSpec } from './fake-services-process.js';
 import { BENCH_SIGNING_SECRET, startBenchCrew } from './start-bench-crew.js';
 
 /** Options of {@link measureConcurrency}. */
@@ -22,9 +22,11 @@ const STEADY_WINDOW_MS = 3000;
 export interface FakeServices {
   slackUrl: string;
   anthropicUrl: string;
-  post(eventsUrl: string, count: number, reply: FakeAnthropicReply, options?: { concurrency?: number; files?: SharedFilesSpec }): Promise<PostResult>;
+  /** Posts `count` new-thread mentions to `eventsUrl` (several: round robin). */
+  post(eventsUrl: string | string[], count: number, reply: FakeAnthropicReply, options?: { concurrency?: number; files?: SharedFilesSpec }): Promise<PostResult>;
   stats(): Promise<FakeServicesStats>;
   pacingReport(): Promise<PacingReport>;
+  deliveryReport(): Promise<DeliveryReport>;
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -58,9 +60,10 @@ export async function startFakeServices(args: string[] = []): Promise<FakeServic
   return {
     ...urls,
     post: (eventsUrl, count, reply, options = {}) =>
-      request<PostResult>({ type: 'post', eventsUrl, signingSecret: BENCH_SIGNING_SECRET, count, concurrency: options.concurrency ?? 64, reply, ...(options.files ? { files: options.files } : {}) }),
+      request<PostResult>({ type: 'post', eventsUrls: typeof eventsUrl === 'string' ? [eventsUrl] : eventsUrl, signingSecret: BENCH_SIGNING_SECRET, count, concurrency: options.concurrency ?? 64, reply, ...(options.files ? { files: options.files } : {}) }),
     stats: () => request<FakeServicesStats>({ type: 'stats' }),
     pacingReport: () => request<PacingReport>({ type: 'pacing-report' }),
+    deliveryReport: () => request<DeliveryReport>({ type: 'delivery-report' }),
     reset: async () => void (await request<boolean>({ type: 'reset' })),
     close: async () => {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -5,6 +5,7 @@ import { measureCacheCost } from './measure-cache-cost.js';
 import { measureConcurrency } from './measure-concurrency.js';
 import { measureConsults } from './measure-consults.js';
 import { measureFirstWords } from './measure-first-words.js';
+import { measureFleet } from './measure-fleet.js';
 import { measureRedisPerTurn } from './measure-redis-per-turn.js';
 import { measureSharedFiles } from './measure-shared-files.js';
 import { measureSlackCalls } from './measure-slack-calls.js';
@@ -14,17 +15,17 @@ import { measureSlackPacing } from './measure-slack-pacing.js';
  * `npm run bench [-- --only <letters>]`: runs the real app (startCrew) against the loopback fakes
  * and a real Redis (unique key prefix, deleted afterwards) and prints one table. Sections:
  * a bot overhead · b first-token lag · c Slack calls per answer · d Redis per turn ·
- * e prompt-cache cost · f concurrent threads · g, h consults · i shared files · k Slack pacing. `--only ab` (or `--only a,b`) runs a subset.
+ * e prompt-cache cost · f concurrent threads · g, h consults · i shared files · j a fleet of replicas on a Redis Cluster · k Slack pacing. `--only ab` (or `--only a,b`) runs a subset.
  */
-const sections = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'k'] as const;
+const sections = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'] as const;
 
 function parseOnly(argv: string[]): Set<string> {
   const index = argv.indexOf('--only');
   const inline = argv.find((arg) => arg.startsWith('--only='));
   const value = inline ? inline.slice('--only='.length) : index >= 0 ? argv[index + 1] : undefined;
   if (value === undefined) return new Set(sections);
-  const chosen = new Set(value.toLowerCase().replace(/[^a-ik]/g, '').split(''));
-  if (chosen.size === 0) throw new Error(`--only takes letters a–i and k, got "${value}"`);
+  const chosen = new Set(value.toLowerCase().replace(/[^a-k]/g, '').split(''));
+  if (chosen.size === 0) throw new Error(`--only takes letters a–k, got "${value}"`);
   return chosen;
 }
 
@@ -72,6 +73,7 @@ const methods: Record<string, string> = {
   h: 'the same 10-turn thread (tools sent every turn, one consult per turn) with prompt caching and again with every cache_control removed; billed input as in (e), consults included.',
   i: 'each question carries a 200 KB text file and a 1 MB PNG from the fake Slack (bot token, loopback): bench clock when it starts POSTing the event → fake Anthropic `receivedAt`, one at a time after 5 warm-ups; then 50 at once with the fakes and the sender in a child process (as in f): the bot process’s peak RSS, sampled every 20 ms, minus its RSS before.',
   k: 'fakes in a child process, the fake Slack enforcing Tier 4 on chat.appendStream (100 a minute, bursts of 20; 429 + Retry-After past it); 200 mentions posted at once (64 in flight), each answered with 300 tokens at 40 tokens/s; the crew at its defaults (SLACK_STREAM_CALLS_PER_MINUTE 90). First words: fake Anthropic `firstDeltaAt` → the fake Slack `at` of that thread’s `chat.startStream`. Completion: the model’s `completedAt` → the answer’s last Slack call. Missing text: the thread’s text ≠ the model’s.',
+  j: 'three crew processes (`src/main.ts` as `npm start` runs it, every setting at its default, TURN_CONCURRENCY 256) on a Redis Cluster of six loopback redis-server processes (3 primaries, a replica each) started by the bench; fakes and sender in a child process, events spread round robin; 1,000 mentions in one burst (64 in flight), each answered with 40 tokens at 200 tokens/s; closed answers (`chat.stopStream`) polled every 100 ms. At saturation: answers between the 10th and 90th percentile over their time. Lost / twice: each thread’s bot messages counted 2 s after the last answer. Needs redis-server and redis-cli on PATH.',
   f: 'fakes and event sender in a child process; this process runs only the bot. Per step: N mentions (64 in flight), then perf_hooks.monitorEventLoopDelay (10 ms resolution) over 3 s while all N answers stream (15 s each), peak RSS sampled every 200 ms; TURN_CONCURRENCY raised to N.',
 };
 
@@ -105,6 +107,10 @@ async function main(): Promise<void> {
   if (only.has('i')) {
     log('(i) shared files: 30 questions with a 200 KB text file and a 1 MB image, then 50 at once …');
     rows.push(...(await measureSharedFiles({ questions: 30, concurrent: 50 })));
+  }
+  if (only.has('j')) {
+    log('(j) a fleet: 3 replicas on a local Redis Cluster, 1,000 threads in a burst …');
+    rows.push(...(await measureFleet({ replicas: 3, threads: 1_000 })));
   }
   if (only.has('k')) {
     log('(k) Slack pacing: 200 answers streaming at once into one workspace with Tier 4 enforced …');
