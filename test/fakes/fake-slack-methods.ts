@@ -58,8 +58,23 @@ const conversationsReplies: SlackMethodHandler = (args, ctx) => {
   if (channelError) return channelError;
   const ts = str(args, 'ts') as string;
   const rootTs = ctx.threads.get(channel, ts)?.threadTs ?? ts;
-  const all = ctx.threads.thread(channel, rootTs);
-  if (all.length === 0) return fail('thread_not_found');
+  const thread = ctx.threads.thread(channel, rootTs);
+  if (thread.length === 0) return fail('thread_not_found');
+  // `oldest` / `latest` bound the time range; `inclusive` keeps messages at exactly those ts.
+  const oldest = str(args, 'oldest');
+  const latest = str(args, 'latest');
+  if (oldest !== undefined && !/^\d+(\.\d+)?$/.test(oldest)) return fail('invalid_ts_oldest');
+  if (latest !== undefined && !/^\d+(\.\d+)?$/.test(latest)) return fail('invalid_ts_latest');
+  const inclusive = ['true', '1'].includes(String(args['inclusive'] ?? 'false'));
+  // Exact comparison: `seconds.micros` has more digits than a double keeps.
+  const micros = (ts: string) => {
+    const [seconds = '0', fraction = ''] = ts.split('.');
+    return BigInt(seconds) * 1_000_000n + BigInt(fraction.padEnd(6, '0').slice(0, 6));
+  };
+  const within = (ts: string) =>
+    (oldest === undefined || (inclusive ? micros(ts) >= micros(oldest) : micros(ts) > micros(oldest))) &&
+    (latest === undefined || (inclusive ? micros(ts) <= micros(latest) : micros(ts) < micros(latest)));
+  const all = thread.filter((message) => within(message.ts));
   const limit = Math.min(Math.max(Number(str(args, 'limit') ?? 1000) || 1000, 1), 1000);
   const cursor = str(args, 'cursor');
   let offset = 0;

@@ -19,6 +19,8 @@ export interface RedisOutageProxy {
    * `stop()`. Resolves when the reply went back: the moment to kill the process or cut the link.
    */
   freezeAfter(marker: string): Promise<void>;
+  /** Holds every command from now on, on every connection (as `freezeAfter` does once its marker passed). */
+  freeze(): void;
   /** Forwards what was held (and everything after), as if nothing happened. */
   thaw(): void;
   /** Stops for good. */
@@ -114,6 +116,9 @@ export async function startRedisOutageProxy(options: RedisOutageProxyOptions = {
       return `redis://127.0.0.1:${port}`;
     },
     isUp: () => server !== undefined,
+    freeze: () => {
+      frozen = true;
+    },
     stop,
     async start() {
       if (server) return;

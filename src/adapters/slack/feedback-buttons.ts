@@ -77,6 +77,11 @@ export function feedbackReferenceOf(target: ReplyTarget): FeedbackReference | un
   return { teamId: target.teamId, threadTs: target.threadTs, turnId: target.turnId, agent: target.agent.name };
 }
 
+/** The feedback block's `block_id`: unique per answer, so it also tells which turn an answer's message finished. */
+export function feedbackBlockIdOf(turnId: string): string {
+  return `${feedbackActionId}:${turnId}`.slice(0, maxBlockIdChars);
+}
+
 /**
  * The Block Kit `context_actions` block with a `feedback_buttons` element (👍 / 👎), shown
  * under a finished answer. Both buttons share one `action_id`; each `value` says which was
@@ -85,7 +90,7 @@ export function feedbackReferenceOf(target: ReplyTarget): FeedbackReference | un
 export function buildFeedbackBlock(reference: FeedbackReference): Record<string, unknown> {
   return {
     type: 'context_actions',
-    block_id: `${feedbackActionId}:${reference.turnId}`.slice(0, maxBlockIdChars),
+    block_id: feedbackBlockIdOf(reference.turnId),
     elements: [
       {
         type: 'feedback_buttons',

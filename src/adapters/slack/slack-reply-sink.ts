@@ -4,6 +4,7 @@ import type { DeliveryError } from '../../core/errors.js';
 import { describeErrorForUser } from '../../core/reply/describe-error-for-user.js';
 import type { ReplySink, ReplyTarget } from '../../core/reply/ports.js';
 import { markdownToMrkdwn } from './markdown-to-mrkdwn.js';
+import { readDeliveredAnswer } from './read-delivered-answer.js';
 import { readSlackError } from './read-slack-error.js';
 import type { StopRequest } from '../../core/sessions/ports.js';
 import { formatThreadKey } from '../../core/thread/thread-key.js';
@@ -194,5 +195,7 @@ export function createSlackReplySink(options: SlackReplySinkOptions): SlackReply
         await this.postNotice(target, '⚠️ _The answer above was cut off by a restart. A complete answer follows._');
       }
     },
+
+    readDeliveredAnswer: (target, messageTs) => readDeliveredAnswer(client, options.logger, target, messageTs),
   };
 }

@@ -51,5 +51,9 @@ export function createTerminalReplySink(options: TerminalReplySinkOptions): Repl
     async markAbandoned() {
       // Nothing is left half-written in a terminal.
     },
+    async readDeliveredAnswer() {
+      // A terminal answer is never re-run after a crash.
+      return undefined;
+    },
   };
 }

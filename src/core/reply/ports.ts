@@ -102,6 +102,11 @@ export interface ReplySink {
   postPrivateNotice(target: ReplyTarget, text: string): Promise<void>;
   /** Marks a reply message left half-written by a crashed or interrupted run. */
   markAbandoned(target: ReplyTarget, messageTs: string): Promise<void>;
+  /**
+   * The text of an earlier attempt's answer (its messages, in order) when the chat shows it
+   * finished in full — the target turn's closing marks are on its last message — else undefined.
+   */
+  readDeliveredAnswer(target: ReplyTarget, messageTs: readonly string[]): Promise<string | undefined>;
 }
 
 /** Reads the {@link ReplyStop} of a stopped reply (undefined while it goes on). */

@@ -20,6 +20,7 @@ import type { ThreadKey } from '../thread/thread-key.js';
 import type { StoredTurn } from '../thread/thread-state.js';
 import { createConsultAnswerer } from './create-consult-answerer.js';
 import { foldTurnOutcome, startingOutcome, toStoredContent, type TurnOutcome } from './fold-turn-outcome.js';
+import { settleEarlierAttempt } from './settle-earlier-attempt.js';
 import { labelQueueInterruption } from './label-queue-interruption.js';
 import type { TurnObserver } from './ports.js';
 import type { SharedFileReader } from '../files/ports.js';
@@ -116,12 +117,6 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
       turnLogger.info({}, 'turn already answered; not answering again');
       return;
     }
-    for (const abandonedTs of job.progress.replyMessageTs ?? []) {
-      await sink.markAbandoned(target, abandonedTs).catch((error: unknown) => {
-        turnLogger.warn({ err: error, messageTs: abandonedTs }, 'could not mark abandoned reply');
-      });
-    }
-
     const chosenModel = options.modelOf(agent);
     const modelId = chosenModel.id;
     // The answer's limit: the configured one, never above what the model allows.
@@ -139,6 +134,13 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
       logger: turnLogger,
     });
     if (built.omittedTurns > 0) turnLogger.info({ omittedTurns: built.omittedTurns }, 'history trimmed to budget');
+    const delivered = await settleEarlierAttempt(sink, target, job.progress.replyMessageTs ?? [], turnLogger);
+    if (delivered !== undefined) {
+      // Delivered in full before a crash lost the store: keep what Slack shows, answer nothing.
+      await storeExchange(job, key, question, { ...startingOutcome, status: 'complete', content: [{ type: 'text', text: delivered }] });
+      turnLogger.info({ messages: job.progress.replyMessageTs?.length }, 'turn was delivered before a restart; stored what Slack shows, not answering again');
+      return;
+    }
 
     // The model stops when the queue interrupts the turn or the reply cannot go on.
     const stopController = new AbortController();

@@ -107,6 +107,42 @@ describe('exactly once to the end', () => {
     await expectAnsweredOnce(event.event.ts, question);
   }, 60_000);
 
+  it('kill -9 after the answer finished in Slack but before it was stored: the next process keeps what Slack shows and answers nothing', async () => {
+    redis = await createRedisTestContext('once-delivered');
+    proxy = await startRedisOutageProxy();
+    anthropic.enqueueReply({ text: answer });
+    const first = await startCrewProcess(proxy.url);
+    const question = 'how do we make refunds safe when the store is lost?';
+    const event = buildMentionEvent({ text: question });
+    // Closing the answer takes a moment: Redis is frozen meanwhile, so storing it never lands.
+    slack.failNext('chat.stopStream', { delayMs: 1_000 });
+    expect((await postEventTo(first.origin, slack, event)).status).toBe(200);
+    // The answer's message exists and its ts is saved in the job (a moment after chat.startStream).
+    await slack.waitFor(() => slack.calls.find((call) => call.method === 'chat.startStream'));
+    await settle(300);
+    proxy.freeze();
+    const finished = await waitForFinishedReplies(slack, 'C111', event.event.ts);
+    expect(finished.map((reply) => reply.text)).toEqual([answer]);
+    await settle(200); // the store is sent and held
+    first.kill('SIGKILL');
+    await first.exited;
+
+    const second = await startCrewProcess();
+    const kept = await second.waitForLog((line) => line.msg === 'turn was delivered before a restart; stored what Slack shows, not answering again', 20_000);
+    expect(kept.attempt).toBe(2);
+    await settle(300);
+    // One answer in Slack (no "cut off" note, no second answer), one model request, one stored exchange.
+    expect(botRepliesIn(slack, 'C111', event.event.ts).map((reply) => reply.text)).toEqual([answer]);
+    expect(requestsAsking(anthropic, question)).toHaveLength(1);
+    const stored = await waitForStoredTurns(redis, { channelId: 'C111', threadTs: event.event.ts }, 2);
+    expect(stored.map((turn) => [turn.role, textOf(turn.content), turn.status])).toEqual([
+      ['user', question, undefined],
+      ['assistant', answer, 'complete'],
+    ]);
+    const pending = (await redis.listKeys()).filter((key) => key.includes(':pending:'));
+    expect(pending).toEqual([]);
+  }, 60_000);
+
   it('a Redis error after the exchange was stored: the job is finished later without answering again', async () => {
     redis = await createRedisTestContext('once-redis');
     proxy = await startRedisOutageProxy();
