@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The fleet soak runs alone afterwards (`npm test` runs test/e2e/fleet/vitest.config.ts next).
+    exclude: [...configDefaults.exclude, 'test/e2e/fleet/**'],
     // One real Redis Cluster on loopback for the run: the Redis suites run on it as well as on a single node.
     globalSetup: ['test/redis-cluster/redis-cluster-global-setup.ts'],
     testTimeout: 20_000,

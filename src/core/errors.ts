@@ -42,6 +42,17 @@ export class StoreUnavailableError extends CrewError {
 }
 
 /**
+ * Another delivery of the same message holds its claim and has not queued it yet (a replica is
+ * taking it, or died taking it). Not answered 200, so Slack delivers it again later — by then
+ * the question is queued (the retry is a duplicate) or the claim has lapsed (the retry takes it).
+ */
+export class DeliveryInFlightError extends CrewError {
+  constructor(deliveryId: string) {
+    super('delivery_in_flight', 'The same delivery is being taken elsewhere; Slack will deliver it again', { deliveryId });
+  }
+}
+
+/**
  * Codes a model call can fail with; `retryable` says whether trying again may help. Each names
  * what actually happened, so the words a person reads can be true:
  * - `model_unreachable`: no connection was made (DNS, refused, TLS …; `details.host`, `details.reason`);

@@ -80,6 +80,27 @@ export function describeDeliveryGuardConformance(name: string, makeGuard: () => 
       expect(await guard.claim(id, SHORT_TTL_MS)).toBe(true);
     });
 
+    it('extend keeps held claims past their first ttl and leaves unclaimed ids unclaimed', async () => {
+      const { guard, elapse } = await setUp();
+      expect(guard.extend).toBeDefined();
+      const held = [createDeliveryId(), createDeliveryId()];
+      const neverClaimed = createDeliveryId();
+      for (const id of held) expect(await guard.claim(id, SHORT_TTL_MS, 'C-extend')).toBe(true);
+      await guard.extend?.([...held, neverClaimed], LONG_TTL_MS, 'C-extend');
+      await elapse(SHORT_TTL_MS + EXPIRY_MARGIN_MS);
+      for (const id of held) expect(await guard.claim(id, LONG_TTL_MS, 'C-extend')).toBe(false);
+      expect(await guard.claim(neverClaimed, LONG_TTL_MS, 'C-extend')).toBe(true);
+    });
+
+    it('claimAll tells a claim not yet kept (pending) from a kept one', async () => {
+      const { guard } = await setUp();
+      const ids = [createDeliveryId(), createDeliveryId()];
+      expect(await guard.claimAll?.(ids, LONG_TTL_MS, 'C-pending')).toEqual({ claimed: true });
+      expect(await guard.claimAll?.(ids, LONG_TTL_MS, 'C-pending')).toEqual({ claimed: false, alreadyClaimedId: ids[0], pending: true });
+      await guard.extend?.(ids, LONG_TTL_MS, 'C-pending');
+      expect(await guard.claimAll?.([ids[1]!], LONG_TTL_MS, 'C-pending')).toEqual({ claimed: false, alreadyClaimedId: ids[1] });
+    });
+
     it('grants exactly one of 20 concurrent claims', async () => {
       const handle = await setUp();
       const other = (await handle.connectAnotherClient?.()) ?? handle.guard;

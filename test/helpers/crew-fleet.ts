@@ -7,9 +7,10 @@ export interface CrewFleet {
   readonly members: CrewProcess[];
   /**
    * Delivers a signed event as Slack does to a load-balanced endpoint: to the next running
-   * member (round robin); when the connection fails or the answer is not 200, again to the next
-   * one with `x-slack-retry-num` set (Slack retries up to three times). Resolves with the number
-   * of retries it took; rejects when no member took it.
+   * member (round robin); when the connection fails or the answer is not 200, again after each
+   * of `retryDelaysMs` to the next one with `x-slack-retry-num` set (Slack retries three times:
+   * at once, after a minute, after five). Resolves with the number of retries it took; rejects
+   * when no member took it.
    */
   deliver(body: unknown): Promise<number>;
   /** `kill -9` (or another signal) to one member; it is skipped from then on. */
@@ -24,8 +25,8 @@ export interface CrewFleetOptions {
   /** Each member's environment (see `spawnCrewProcess`). */
   env: (index: number) => Record<string, string>;
   signingSecret: string;
-  /** Slack's retries (default 3). */
-  retries?: number;
+  /** Waits before each retry (default Slack's schedule compressed tenfold: 0.1 s, 6 s, 30 s). */
+  retryDelaysMs?: number[];
 }
 
 /** Starts `size` crew processes side by side (they start in parallel) and wraps them in a {@link CrewFleet}. */
@@ -41,7 +42,7 @@ export async function startCrewFleet(options: CrewFleetOptions): Promise<CrewFle
     await stop();
     throw (failure as PromiseRejectedResult).reason;
   }
-  const retries = options.retries ?? 3;
+  const retryDelaysMs = options.retryDelaysMs ?? [100, 6_000, 30_000];
   let next = 0;
   const nextRunning = (): CrewProcess | undefined => {
     for (let tried = 0; tried < members.length; tried += 1) {
@@ -55,7 +56,8 @@ export async function startCrewFleet(options: CrewFleetOptions): Promise<CrewFle
   return {
     members,
     async deliver(body) {
-      for (let attempt = 0; attempt <= retries; attempt += 1) {
+      for (let attempt = 0; attempt <= retryDelaysMs.length; attempt += 1) {
+        if (attempt > 0) await sleep(retryDelaysMs[attempt - 1] ?? 0);
         const member = nextRunning();
         if (member === undefined) break;
         try {
@@ -67,7 +69,6 @@ export async function startCrewFleet(options: CrewFleetOptions): Promise<CrewFle
         } catch {
           // The member went away mid-request: Slack sees a failed delivery and retries.
         }
-        await sleep(50 * (attempt + 1));
       }
       throw new Error('no crew replica accepted the event');
     },

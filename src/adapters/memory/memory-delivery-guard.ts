@@ -19,6 +19,8 @@ export function createMemoryDeliveryGuard(options: MemoryDeliveryGuardOptions = 
   const clock = options.clock ?? { now: () => Date.now() };
   const sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
   const claims = new Map<string, number>();
+  /** Claims made by `claimAll` and not yet kept by `extend`. */
+  const pending = new Set<string>();
   let lastSweepAt = clock.now();
 
   function sweepExpired(now: number): void {
@@ -26,6 +28,7 @@ export function createMemoryDeliveryGuard(options: MemoryDeliveryGuardOptions = 
     for (const [id, expiresAt] of claims) {
       if (now > expiresAt) {
         claims.delete(id);
+        pending.delete(id);
       }
     }
   }
@@ -55,6 +58,7 @@ export function createMemoryDeliveryGuard(options: MemoryDeliveryGuardOptions = 
         return false;
       }
       claims.set(id, now + Math.max(1, Math.ceil(ttlMs)));
+      pending.delete(id);
       return true;
     },
 
@@ -62,16 +66,27 @@ export function createMemoryDeliveryGuard(options: MemoryDeliveryGuardOptions = 
       const now = readClock();
       const alreadyClaimedId = ids.find((id) => isHeld(scoped(id, scope), now));
       if (alreadyClaimedId !== undefined) {
-        return { claimed: false, alreadyClaimedId };
+        return pending.has(scoped(alreadyClaimedId, scope)) ? { claimed: false, alreadyClaimedId, pending: true } : { claimed: false, alreadyClaimedId };
       }
       for (const id of ids) {
         claims.set(scoped(id, scope), now + Math.max(1, Math.ceil(ttlMs)));
+        pending.add(scoped(id, scope));
       }
       return { claimed: true };
     },
 
     async release(id, scope) {
       claims.delete(scoped(id, scope));
+      pending.delete(scoped(id, scope));
+    },
+
+    async extend(ids, ttlMs, scope) {
+      const now = readClock();
+      for (const id of ids) {
+        if (!isHeld(scoped(id, scope), now)) continue;
+        claims.set(scoped(id, scope), now + Math.max(1, Math.ceil(ttlMs)));
+        pending.delete(scoped(id, scope));
+      }
     },
   };
 }

@@ -13,17 +13,28 @@ export interface RedisDeliveryGuardOptions {
   onRoundTrip?: (command: string) => void;
 }
 
-
 /**
- * Claims all KEYS or none. ARGV[1]: ttl ms. Returns 0 when every key was set, else the
- * 1-based index of the first key already present (then none is set). Atomic, one round trip.
+ * Claims all KEYS or none. ARGV[1]: ttl ms. Returns 0 when every key was set (to `p`: pending
+ * until kept), else the 1-based index of the first key already present — negative while that
+ * claim is still pending — and then none is set. Atomic, one round trip.
  */
 const CLAIM_ALL_SCRIPT = `
 for index, key in ipairs(KEYS) do
-  if redis.call('EXISTS', key) == 1 then return index end
+  local held = redis.call('GET', key)
+  if held then
+    if held == 'p' then return -index end
+    return index
+  end
 end
 for _, key in ipairs(KEYS) do
-  redis.call('SET', key, '1', 'PX', ARGV[1])
+  redis.call('SET', key, 'p', 'PX', ARGV[1])
+end
+return 0`;
+
+/** Keeps every KEY still present: value `k` (kept), ttl ARGV[1] ms; absent keys stay absent. One round trip, one slot. */
+const EXTEND_SCRIPT = `
+for _, key in ipairs(KEYS) do
+  redis.call('SET', key, 'k', 'PX', ARGV[1], 'XX')
 end
 return 0`;
 
@@ -31,7 +42,8 @@ return 0`;
  * Creates a DeliveryGuard on Redis: a claim is `SET <prefix>seen:<id> 1 NX PX ttl` (one round
  * trip, atomic across processes) — `<prefix>seen:{<scope>}:<id>` for a scoped one, so the ids a
  * delivery claims together share the scope's hash tag — `claimAll` a Lua script that sets all
- * keys or none (one round trip, one slot), a release is `DEL`. Failures surface as `StoreUnavailableError`.
+ * keys or none, pending (`p`) until `extend` keeps them (`k`, `SET XX PX`), each one round trip
+ * in one slot; a release is `DEL`. Failures surface as `StoreUnavailableError`.
  */
 export function createRedisDeliveryGuard(options: RedisDeliveryGuardOptions): DeliveryGuard {
   const { redis, onRoundTrip } = options;
@@ -64,11 +76,18 @@ export function createRedisDeliveryGuard(options: RedisDeliveryGuardOptions): De
       );
       const taken = Number(reply);
       if (taken === 0) return { claimed: true };
-      return { claimed: false, alreadyClaimedId: ids[taken - 1] ?? ids[0] ?? '' };
+      const alreadyClaimedId = ids[Math.abs(taken) - 1] ?? ids[0] ?? '';
+      return taken < 0 ? { claimed: false, alreadyClaimedId, pending: true } : { claimed: false, alreadyClaimedId };
     },
 
     async release(id, scope) {
       await runRoundTrip('release', 'DEL', () => redis.del(seenKey(id, scope)));
+    },
+
+    async extend(ids, ttlMs, scope) {
+      if (ids.length === 0) return;
+      const px = Math.max(1, Math.ceil(ttlMs));
+      await runRoundTrip('extend', 'EVAL extend', () => redis.eval(EXTEND_SCRIPT, ids.length, ...ids.map((id) => seenKey(id, scope)), px));
     },
   };
 }

@@ -1,7 +1,10 @@
 /** Ports of the intake: exactly-once delivery claims and per-person rate limits. */
 
 /** Outcome of {@link DeliveryGuard.claimAll}. */
-export type ClaimAllResult = { claimed: true } | { claimed: false; alreadyClaimedId: string };
+export type ClaimAllResult =
+  | { claimed: true }
+  /** `pending`: that claim was made and not yet kept (`extend`): its question may not be queued yet. */
+  | { claimed: false; alreadyClaimedId: string; pending?: boolean };
 
 /**
  * Records which deliveries were already taken, so Slack's retries and duplicate events run once.
@@ -20,6 +23,12 @@ export interface DeliveryGuard {
   claimAll?(ids: readonly string[], ttlMs: number, scope?: string): Promise<ClaimAllResult>;
   /** Releases a claim (used when the work could not be queued, so a retry may take it). */
   release(id: string, scope?: string): Promise<void>;
+  /**
+   * Keeps claims still held, with a new ttl (the intake claims for a few seconds, and keeps the
+   * claim for hours once the question is queued); a kept claim is no longer `pending`. Ids no
+   * longer held stay unclaimed. Optional: a guard without it is claimed for the full ttl at once.
+   */
+  extend?(ids: readonly string[], ttlMs: number, scope?: string): Promise<void>;
 }
 
 /** Outcome of asking the rate limiter for one question. */

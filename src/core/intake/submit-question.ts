@@ -4,7 +4,7 @@ import type { ChannelAgentReader } from '../channels/create-channel-agent-reader
 import type { BudgetScope } from '../budget/ports.js';
 import type { SpendControl } from '../budget/create-spend-control.js';
 import { describeBudgetRefusal } from '../reply/describe-budget-refusal.js';
-import { hasErrorCode } from '../errors.js';
+import { DeliveryInFlightError, hasErrorCode } from '../errors.js';
 import type { TurnQueue } from '../queue/ports.js';
 import type { TurnJob } from '../queue/turn-job.js';
 import { parseQuestion } from '../routing/parse-question.js';
@@ -13,7 +13,7 @@ import { rememberRecentIds } from '../shared/remember-recent-ids.js';
 import { decideAccess, describeRefusal, type AccessPolicy, type RefusalReason } from './access-policy.js';
 import { boundQuestionText } from './bound-question-text.js';
 import { buildTurnJob } from './build-turn-job.js';
-import { claimDeliveryIds } from './claim-delivery-ids.js';
+import { claimDeliveryIdsOrWait } from './claim-delivery-ids.js';
 import { chooseReadableFiles, type QuestionFileLimits } from '../files/choose-readable-files.js';
 import { filesWithoutQuestionNote, formatSkippedFilesNote, formatQueuedNote, formatTrimmedNote, formatUsageHint } from './intake-notes.js';
 import type { DeliveryGuard, RateLimit, RateLimiter } from './ports.js';
@@ -52,6 +52,12 @@ export interface QuestionIntakeOptions {
   onBudgetRefused?: (scope: BudgetScope) => void;
   /** How long a delivery id is remembered (Slack retries for up to ~1 hour; default 2 h). */
   dedupeTtlMs?: number;
+  /**
+   * How long a claim lasts until its question is queued (default 15 s; guards with `extend`
+   * only). A replica killed between claiming and queueing leaves a claim that expires this soon,
+   * so Slack's next retry (a minute later) is taken instead of dropped as a duplicate.
+   */
+  pendingClaimTtlMs?: number;
   /** Each channel's default agent (`/crew use`) for questions that name none; absent = the crew's default everywhere. */
   channelAgents?: ChannelAgentReader;
 }
@@ -75,6 +81,8 @@ const noticeTtlMs = 2 * 60 * 60 * 1000;
 export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIntake {
   const { registry, guard, logger } = options;
   const dedupeTtlMs = options.dedupeTtlMs ?? 2 * 60 * 60 * 1000;
+  // Claimed briefly, then kept for the full ttl once judged (see `pendingClaimTtlMs`).
+  const claimTtlMs = guard.extend ? Math.min(options.pendingClaimTtlMs ?? 15_000, dedupeTtlMs) : dedupeTtlMs;
   const toldStoreIsDown = rememberRecentIds({ ttlMs: 10 * 60 * 1000 });
   const saidOnce = rememberRecentIds({ ttlMs: noticeTtlMs });
 
@@ -125,7 +133,13 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
     const chosenFiles = chooseReadableFiles(request.sharedFiles ?? [], options.fileLimits);
     // Scoped by channel: a message's event id and `channel:ts` id are claimed side by side (one Redis Cluster slot).
     const claimScope = request.channelId;
-    const claim = await claimDeliveryIds(guard, request.deliveryIds, dedupeTtlMs, claimScope);
+    const claim = await claimDeliveryIdsOrWait(guard, request.deliveryIds, claimTtlMs, claimScope, { waitMs: 2_000, pollMs: 25, now: () => (options.clock ?? Date).now() });
+    if (claim.alreadyClaimedId !== undefined && claim.pending) {
+      // Another delivery is taking it and has not queued it yet (or died doing so): not a 200,
+      // so Slack delivers it again; the claim lapses within seconds if its holder died.
+      logger.info({ turnId: request.jobId, eventId: request.eventId, deliveryId: claim.alreadyClaimedId }, 'same delivery in flight elsewhere; Slack will deliver it again');
+      throw new DeliveryInFlightError(claim.alreadyClaimedId);
+    }
     if (claim.alreadyClaimedId !== undefined) {
       logger.info({ turnId: request.jobId, eventId: request.eventId, deliveryId: claim.alreadyClaimedId }, 'duplicate delivery ignored');
       if (request.duplicateNote) say(request, request.duplicateNote, 'private');
@@ -134,6 +148,15 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
     // Claims stay once the question is judged (a replay of a refused one is a duplicate); they are
     // released only when the question could not be queued, so Slack's retry can take it.
     const releaseClaims = () => Promise.allSettled(claim.claimed.map((taken) => guard.release(taken, claimScope)));
+    // Judged (queued or refused): remembered for the full ttl, before Slack is answered, so a
+    // retry after the answer is a plain duplicate. If this fails the claim lapses and a late retry
+    // is queued again, which the turn's id makes harmless (a stored turn is never answered twice).
+    const keepClaims = async () => {
+      if (claimTtlMs === dedupeTtlMs || !guard.extend) return;
+      await guard.extend(claim.claimed, dedupeTtlMs, claimScope).catch((error: unknown) => {
+        logger.warn({ err: error, turnId: request.jobId, eventId: request.eventId }, 'could not keep the delivery claims; a late retry may be queued again');
+      });
+    };
     let job: TurnJob;
     let waitingAhead: number;
     let channelAgent: Agent | undefined;
@@ -144,6 +167,7 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
         if (!decision.allowed) {
           // A Retry button stays usable for someone who is not over their limit.
           if (request.source === 'retry') await releaseClaims();
+          else await keepClaims();
           return refuse(request, label, 'rate_limited', describeRefusal('rate_limited', decision.retryAfterMs));
         }
       }
@@ -152,6 +176,7 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
         const budget = await options.spend.check({ teamId: request.teamId, channelId: request.channelId });
         if (!budget.allowed) {
           options.onBudgetRefused?.(budget.scope);
+          await keepClaims();
           return refuse(request, label, 'budget_exceeded', describeBudgetRefusal(budget, (options.clock ?? Date).now()));
         }
       }
@@ -160,6 +185,7 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
       if (threadTs === undefined) {
         const opened = await request.openThread?.(bounded.text, channelAgent?.name ?? label);
         if (!opened || 'refusal' in opened) {
+          await keepClaims();
           say(request, opened?.refusal ?? 'I could not open a thread for this question.', 'private');
           logger.warn(logContext, 'could not open a thread for the question');
           return { status: 'refused', reason: 'thread_not_opened' };
@@ -168,6 +194,7 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
       }
       job = buildTurnJob(request, { threadTs, agentName, defaultAgentName: channelAgent?.name, text: bounded.text, files: chosenFiles.read });
       ({ waitingAhead } = await options.queue.enqueue(job));
+      await keepClaims();
     } catch (error) {
       await releaseClaims();
       throw error;

@@ -143,6 +143,34 @@ describe('exactly once to the end', () => {
     expect(pending).toEqual([]);
   }, 60_000);
 
+  it('kill -9 between claiming a delivery and queueing it: the retry is asked to come back, then taken once the claim lapses', async () => {
+    redis = await createRedisTestContext('once-claim');
+    proxy = await startRedisOutageProxy();
+    const first = await startCrewProcess(proxy.url);
+    const second = await startCrewProcess();
+    const question = 'how do we make refunds safe when a replica dies mid-delivery?';
+    const event = buildMentionEvent({ text: question });
+    // The claim reaches Redis; nothing after it does (the question is never queued).
+    const claimed = proxy.freezeAfter("held == 'p'");
+    const delivery = postEventTo(first.origin, slack, event).catch(() => undefined);
+    await claimed;
+    first.kill('SIGKILL');
+    await first.exited;
+    await delivery;
+
+    // Slack's immediate retry lands on the live replica: the claim is pending, so not a 200.
+    const early = await postEventTo(second.origin, slack, event, { retryNum: 1 });
+    expect(early.status).not.toBe(200);
+    await second.waitForLog((line) => line.msg === 'same delivery in flight elsewhere; Slack will deliver it again');
+    expect(botRepliesIn(slack, 'C111', event.event.ts)).toEqual([]);
+    // Slack's next retry comes a minute later; the dead replica's claim lapsed after 15 s.
+    await settle(15_500);
+    anthropic.enqueueReply({ text: answer });
+    expect((await postEventTo(second.origin, slack, event, { retryNum: 2 })).status).toBe(200);
+    await waitForFinishedReplies(slack, 'C111', event.event.ts);
+    await expectAnsweredOnce(event.event.ts, question);
+  }, 60_000);
+
   it('a Redis error after the exchange was stored: the job is finished later without answering again', async () => {
     redis = await createRedisTestContext('once-redis');
     proxy = await startRedisOutageProxy();
