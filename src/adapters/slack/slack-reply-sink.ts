@@ -5,6 +5,7 @@ import { describeErrorForUser } from '../../core/reply/describe-error-for-user.j
 import type { ReplySink, ReplyTarget } from '../../core/reply/ports.js';
 import { markdownToMrkdwn } from './markdown-to-mrkdwn.js';
 import { readDeliveredAnswer } from './read-delivered-answer.js';
+import { cutOffNotice, recoverUnrecordedReply } from './recover-unrecorded-reply.js';
 import { readSlackError } from './read-slack-error.js';
 import type { StopRequest } from '../../core/sessions/ports.js';
 import { formatThreadKey } from '../../core/thread/thread-key.js';
@@ -181,7 +182,7 @@ export function createSlackReplySink(options: SlackReplySinkOptions): SlackReply
     },
 
     async markAbandoned(target, messageTs) {
-      const notice = '⚠️ _This answer was cut off by a restart. A complete answer follows below._';
+      const notice = cutOffNotice;
       try {
         await callSlack(
           client,
@@ -197,5 +198,6 @@ export function createSlackReplySink(options: SlackReplySinkOptions): SlackReply
     },
 
     readDeliveredAnswer: (target, messageTs) => readDeliveredAnswer(client, options.logger, target, messageTs),
+    recoverUnrecordedReply: (target, afterTs) => recoverUnrecordedReply(client, options.logger, target, afterTs),
   };
 }

@@ -55,5 +55,8 @@ export function createTerminalReplySink(options: TerminalReplySinkOptions): Repl
       // A terminal answer is never re-run after a crash.
       return undefined;
     },
+    async recoverUnrecordedReply() {
+      return { marked: 0 };
+    },
   };
 }

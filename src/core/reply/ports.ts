@@ -92,6 +92,14 @@ export interface Reply {
   readonly stopped: AbortSignal;
 }
 
+/** What {@link ReplySink.recoverUnrecordedReply} found. */
+export interface UnrecordedReply {
+  /** The earlier attempt's answer, finished in the chat: store it, answer nothing. */
+  deliveredText?: string;
+  /** Half-written messages it marked cut off. */
+  marked: number;
+}
+
 /** The chat surface (Slack), as the core sees it. */
 export interface ReplySink {
   /** Opens one answer in the target's thread. */
@@ -107,6 +115,12 @@ export interface ReplySink {
    * finished in full — the target turn's closing marks are on its last message — else undefined.
    */
   readDeliveredAnswer(target: ReplyTarget, messageTs: readonly string[]): Promise<string | undefined>;
+  /**
+   * For a re-run whose earlier attempt recorded no message: finds what that attempt may have left
+   * in the thread after `afterTs` — its answer, delivered in full (text returned), or half-written
+   * messages (marked cut off).
+   */
+  recoverUnrecordedReply(target: ReplyTarget, afterTs: string): Promise<UnrecordedReply>;
 }
 
 /** Reads the {@link ReplyStop} of a stopped reply (undefined while it goes on). */

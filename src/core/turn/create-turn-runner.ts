@@ -134,7 +134,8 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnJobRunner {
       logger: turnLogger,
     });
     if (built.omittedTurns > 0) turnLogger.info({ omittedTurns: built.omittedTurns }, 'history trimmed to budget');
-    const delivered = await settleEarlierAttempt(sink, target, job.progress.replyMessageTs ?? [], turnLogger);
+    const earlier = { attempt: context.attempt, messageTs: job.progress.replyMessageTs ?? [], questionTs: job.messageTs ?? job.threadTs };
+    const delivered = await settleEarlierAttempt(sink, target, earlier, turnLogger);
     if (delivered !== undefined) {
       // Delivered in full before a crash lost the store: keep what Slack shows, answer nothing.
       await storeExchange(job, key, question, { ...startingOutcome, status: 'complete', content: [{ type: 'text', text: delivered }] });

@@ -171,6 +171,37 @@ describe('exactly once to the end', () => {
     await expectAnsweredOnce(event.event.ts, question);
   }, 60_000);
 
+  it('kill -9 after Slack created the answer\'s message but before its ts was recorded: the re-run finds it, marks it cut off and answers in full', async () => {
+    redis = await createRedisTestContext('once-unrecorded');
+    proxy = await startRedisOutageProxy();
+    const longAnswer = 'Refunds are their own aggregate, linked to the payment they reverse. '.repeat(6).trim();
+    anthropic.enqueueReply({ text: longAnswer, tokensPerSecond: 30 });
+    const first = await startCrewProcess(proxy.url);
+    const question = 'how do we make refunds safe when the message outlives its record?';
+    const event = buildMentionEvent({ text: question });
+    // Slack takes a moment to open the stream; Redis freezes meanwhile, so the ts is never saved.
+    slack.failNext('chat.startStream', { delayMs: 800 });
+    expect((await postEventTo(first.origin, slack, event)).status).toBe(200);
+    await anthropic.waitForRequests(1);
+    proxy.freeze();
+    const partial = await slack.waitFor(() => botRepliesIn(slack, 'C111', event.event.ts).find((reply) => reply.isStreaming && reply.text !== ''));
+    first.kill('SIGKILL');
+    await first.exited;
+
+    anthropic.enqueueReply({ text: answer });
+    const second = await startCrewProcess();
+    await second.waitForLog((line) => line.msg === 'marked a half-written answer whose ts was never recorded', 20_000);
+    const replies = await waitForFinishedReplies(slack, 'C111', event.event.ts, 2, 15_000);
+    expect(replies[0]?.ts).toBe(partial.ts);
+    expect(replies[0]?.text).toContain('cut off by a restart');
+    expect(replies[1]?.text).toBe(answer);
+    const stored = await waitForStoredTurns(redis, { channelId: 'C111', threadTs: event.event.ts }, 2);
+    expect(stored.map((turn) => [turn.role, textOf(turn.content)])).toEqual([
+      ['user', question],
+      ['assistant', answer],
+    ]);
+  }, 60_000);
+
   it('a Redis error after the exchange was stored: the job is finished later without answering again', async () => {
     redis = await createRedisTestContext('once-redis');
     proxy = await startRedisOutageProxy();

@@ -59,9 +59,7 @@ afterAll(async () => {
 
 /**
  * The bot's messages in a thread, sorted: finished answers; half-answers the re-run marked cut off;
- * and fragments still streaming. A fragment is what a replica killed in the instant between Slack
- * creating an answer's message and the job recording its ts leaves behind: the re-run cannot know
- * of it (Slack ends such a stream after ~5 minutes). See "Delivery guarantees" in the README.
+ * and anything still streaming (an abandoned message nobody closed — must not exist).
  */
 function answersIn(thread: FleetThread) {
   const replies = botRepliesIn(slack, thread.channel, thread.rootTs);
@@ -169,16 +167,14 @@ describe('a fleet of three replicas on a Redis Cluster, soaked', () => {
 
     // Every question answered exactly once, in order, and stored as one exchange.
     const store = createRedisConversationStore({ redis, keyPrefix: prefix });
-    let fragments = 0;
     for (const thread of threads) {
       const { complete, cutOff, streaming } = answersIn(thread);
       const answers = thread.questions.map(answerTo);
       expect(complete.map((reply) => reply.text), `thread ${thread.rootTs}: ${describeThread(thread, fleet)}`).toEqual(answers);
       // A half-answer the kill interrupted stays, marked, with its complete answer below it.
       for (const reply of cutOff) expect(reply.isStreaming).toBe(false);
-      // A fragment left unmarked is the start of one of this thread's answers, never anything else.
-      for (const reply of streaming) expect(answers.some((answer) => answer.startsWith(reply.text) && reply.text.length < answer.length), reply.text).toBe(true);
-      fragments += streaming.length;
+      // A message the killed replica started is marked, even when it died before recording its ts.
+      expect(streaming.map((reply) => reply.text), `thread ${thread.rootTs}: ${describeThread(thread, fleet)}`).toEqual([]);
       const state = await store.getThread({ teamId: 'T111', channelId: thread.channel, threadTs: thread.rootTs });
       expect(state?.turns.map((turn) => textOf(turn.content)), `stored thread ${thread.rootTs}`).toEqual(
         thread.questions.flatMap((question) => [question, answerTo(question)]),
@@ -192,8 +188,6 @@ describe('a fleet of three replicas on a Redis Cluster, soaked', () => {
     }
     expect(asked.size).toBe(questionCount);
     expect(Math.max(...asked.values())).toBeLessThanOrEqual(2);
-    // Unmarked fragments come only from the turns the kill interrupted.
-    expect(fragments).toBeLessThanOrEqual(resumed.length);
 
     // Nothing left queued: no job list, no lock, every shard's count at zero.
     const queueKeys = formatRedisTurnQueueKeys(prefix);
@@ -202,7 +196,7 @@ describe('a fleet of three replicas on a Redis Cluster, soaked', () => {
     expect(leftovers).toEqual([]);
     expect(await findUnboundedKeys(redis, prefix)).toEqual([]);
     const cutOff = threads.reduce((sum, thread) => sum + answersIn(thread).cutOff.length, 0);
-    console.info(`fleet soak: ${questionCount} questions in ${THREADS} threads; ${retried} events redelivered; ${resumed.length} turns resumed after the kill; ${cutOff} half-answers marked cut off; ${fragments} unmarked fragments; ${anthropic.requests.length} model requests`);
+    console.info(`fleet soak: ${questionCount} questions in ${THREADS} threads; ${retried} events redelivered; ${resumed.length} turns resumed after the kill; ${cutOff} half-answers marked cut off; ${anthropic.requests.length} model requests`);
   }, 420_000);
 });
 
