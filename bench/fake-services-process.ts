@@ -134,12 +134,15 @@ async function main(): Promise<void> {
     };
   }
 
+  /** Which posted question a model request asks: its `batch N thread M:` marker (as `posted` records it). */
+  const questionMarkerOf = (request: (typeof anthropic.requests)[number]) =>
+    /batch \d+ thread \d+:/.exec(JSON.stringify((request.body as { messages?: unknown })?.messages ?? ''))?.[0];
+
   /** Matches each posted question to its model request and its Slack calls. */
   function pacingReport(): PacingReport {
     const requestOf = new Map<string, (typeof anthropic.requests)[number]>();
     for (const request of anthropic.requests) {
-      const asked = JSON.stringify((request.body as { messages?: unknown })?.messages ?? '');
-      const marker = /batch \d+ thread \d+:/.exec(asked)?.[0];
+      const marker = questionMarkerOf(request);
       if (marker) requestOf.set(marker, request);
     }
     const callsOf = new Map<string, typeof slack.calls>();
@@ -173,7 +176,7 @@ async function main(): Promise<void> {
   function deliveryReport(): DeliveryReport {
     const asked = new Map<string, number>();
     for (const request of anthropic.requests) {
-      const marker = /batch \d+ thread \d+:/.exec(JSON.stringify((request.body as { messages?: unknown })?.messages ?? ''))?.[0];
+      const marker = questionMarkerOf(request);
       if (marker) asked.set(marker, (asked.get(marker) ?? 0) + 1);
     }
     let lost = 0;

@@ -1,5 +1,6 @@
 import type { Cluster } from 'ioredis';
 import { DEFAULT_TURN_STREAM_MAX_LENGTH } from '../../src/adapters/redis/redis-turn-queue-keys.js';
+import { listClusterKeys } from './list-cluster-keys.js';
 
 /** A key that would stay in Redis for ever and grow without limit. */
 export interface UnboundedKey {
@@ -16,23 +17,16 @@ export interface UnboundedKey {
  */
 export async function findUnboundedKeys(cluster: Cluster, prefix: string): Promise<UnboundedKey[]> {
   const unbounded: UnboundedKey[] = [];
-  for (const node of cluster.nodes('master')) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1_000);
-      cursor = next;
-      for (const key of keys) {
-        if ((await node.pttl(key)) > 0) continue;
-        const type = await node.type(key);
-        if (type === 'none') continue; // expired between SCAN and PTTL
-        if (type === 'stream') {
-          const length = await node.xlen(key);
-          // `MAXLEN ~` trims whole macro nodes, so a stream may run a little over its bound.
-          if (length <= DEFAULT_TURN_STREAM_MAX_LENGTH * 1.1) continue;
-          unbounded.push({ key, type, length });
-        } else unbounded.push({ key, type });
-      }
-    } while (cursor !== '0');
+  for (const key of await listClusterKeys(cluster, prefix)) {
+    if ((await cluster.pttl(key)) > 0) continue;
+    const type = await cluster.type(key);
+    if (type === 'none') continue; // expired between SCAN and PTTL
+    if (type === 'stream') {
+      const length = await cluster.xlen(key);
+      // `MAXLEN ~` trims whole macro nodes, so a stream may run a little over its bound.
+      if (length <= DEFAULT_TURN_STREAM_MAX_LENGTH * 1.1) continue;
+      unbounded.push({ key, type, length });
+    } else unbounded.push({ key, type });
   }
   return unbounded;
 }

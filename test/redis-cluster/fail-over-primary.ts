@@ -1,18 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis, type Cluster } from 'ioredis';
+import { waitUntil } from '../conformance/turn-queue-conformance.js';
 
 /** The primary that served a key when the failover began, and the replica that took over. */
 export interface ClusterFailover {
   formerPrimary: { host: string; port: number };
   promoted: { host: string; port: number };
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(50);
-  }
 }
 
 async function roleOf(port: number, host = '127.0.0.1'): Promise<unknown[]> {
@@ -38,7 +30,7 @@ export async function failOverPrimaryOf(cluster: Cluster, key: string, nodePorts
   const [primaryHost, primaryPort] = (range?.[2] ?? []) as [string?, number?];
   if (primaryHost === undefined || primaryPort === undefined) throw new Error(`no primary serves slot ${slot}`);
   let replicaPort: number | undefined;
-  await until('the replica of that primary is connected', async () => {
+  await waitUntil('the replica of that primary is connected', async () => {
     for (const port of nodePorts) {
       const role = await roleOf(port).catch(() => []);
       if (role[0] === 'slave' && Number(role[2]) === primaryPort && role[3] === 'connected') replicaPort = port;
@@ -51,7 +43,7 @@ export async function failOverPrimaryOf(cluster: Cluster, key: string, nodePorts
   try {
     const answer = await replica.cluster('FAILOVER');
     if (answer !== 'OK') throw new Error(`CLUSTER FAILOVER answered ${String(answer)}`);
-    await until('the replica is promoted', async () => String((await replica.role())[0]) === 'master', 15_000);
+    await waitUntil('the replica is promoted', () => replica.role().then((role) => String(role[0]) === 'master', () => false), 15_000);
   } finally {
     replica.disconnect();
   }
@@ -59,6 +51,12 @@ export async function failOverPrimaryOf(cluster: Cluster, key: string, nodePorts
 }
 
 /** Resolves once the node at `port` reports itself a replica (a former primary rejoining after a failover). */
-export function waitUntilReplica(port: number, timeoutMs = 15_000): Promise<void> {
-  return until(`node ${port} is a replica`, async () => String((await roleOf(port))[0]) === 'slave', timeoutMs);
+export async function waitUntilReplica(port: number, timeoutMs = 15_000): Promise<void> {
+  const node = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1 });
+  node.on('error', () => undefined);
+  try {
+    await waitUntil(`node ${port} is a replica`, () => node.role().then((role) => String(role[0]) === 'slave', () => false), timeoutMs);
+  } finally {
+    node.disconnect();
+  }
 }

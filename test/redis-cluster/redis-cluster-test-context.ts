@@ -3,6 +3,7 @@ import type { Cluster } from 'ioredis';
 import { inject } from 'vitest';
 import { createRedisClient, type RedisClientOptions } from '../../src/adapters/redis/create-redis-client.js';
 import { parseRedisNodes, type RedisTarget } from '../../src/config/redis-target.js';
+import { listClusterKeys } from '../helpers/list-cluster-keys.js';
 
 /** Clients on the shared test Redis Cluster plus a key prefix unique to this context. */
 export interface RedisClusterTestContext {
@@ -39,18 +40,7 @@ export async function createRedisClusterTestContext(label = 'cluster-test'): Pro
   await redis.ping();
   const prefix = `crew-test:${randomUUID()}:`;
 
-  async function listKeys(): Promise<string[]> {
-    const found = new Set<string>();
-    for (const node of redis.nodes('master')) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-        for (const key of keys) found.add(key);
-        cursor = next;
-      } while (cursor !== '0');
-    }
-    return [...found];
-  }
+  const listKeys = () => listClusterKeys(redis, prefix);
 
   return {
     prefix,

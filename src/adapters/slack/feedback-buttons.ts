@@ -82,6 +82,12 @@ export function feedbackBlockIdOf(turnId: string): string {
   return `${feedbackActionId}:${turnId}`.slice(0, maxBlockIdChars);
 }
 
+/** True when a message's blocks hold `turnId`'s feedback block: that turn's answer finished there. */
+export function carriesFeedbackOf(message: { blocks?: ReadonlyArray<{ block_id?: string }> }, turnId: string): boolean {
+  const blockId = feedbackBlockIdOf(turnId);
+  return (message.blocks ?? []).some((block) => block.block_id === blockId);
+}
+
 /**
  * The Block Kit `context_actions` block with a `feedback_buttons` element (👍 / 👎), shown
  * under a finished answer. Both buttons share one `action_id`; each `value` says which was

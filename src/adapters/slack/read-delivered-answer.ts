@@ -1,11 +1,12 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../core/shared/ports.js';
 import type { ReplyTarget } from '../../core/reply/ports.js';
-import { feedbackBlockIdOf } from './feedback-buttons.js';
+import { carriesFeedbackOf } from './feedback-buttons.js';
 import { callSlack } from './slack-call.js';
 
-interface RepliesPage {
-  messages?: Array<{ ts?: string; text?: string; blocks?: Array<{ block_id?: string }> }>;
+/** A page of `conversations.replies`, with the fields the recovery reads. */
+export interface RepliesPage {
+  messages?: Array<{ ts?: string; text?: string; bot_id?: string; blocks?: Array<{ block_id?: string }> }>;
 }
 
 /**
@@ -30,7 +31,6 @@ export async function readDeliveredAnswer(client: WebClient, logger: Logger, tar
   const messages = sorted.map((ts) => byTs.get(ts));
   if (messages.some((message) => message === undefined)) return undefined;
   const last = messages.at(-1);
-  const finished = (last?.blocks ?? []).some((block) => block.block_id === feedbackBlockIdOf(target.turnId as string));
-  if (!finished) return undefined;
+  if (last === undefined || !carriesFeedbackOf(last, target.turnId)) return undefined;
   return messages.map((message) => message?.text ?? '').join('\n\n');
 }

@@ -1,14 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../core/shared/ports.js';
 import type { ReplyTarget, UnrecordedReply } from '../../core/reply/ports.js';
-import { feedbackBlockIdOf } from './feedback-buttons.js';
+import { carriesFeedbackOf } from './feedback-buttons.js';
+import type { RepliesPage } from './read-delivered-answer.js';
 import { readSlackError } from './read-slack-error.js';
 import { sanitizeOutboundMarkdown } from './sanitize-outbound-text.js';
 import { callSlack } from './slack-call.js';
-
-interface RepliesPage {
-  messages?: Array<{ ts?: string; text?: string; bot_id?: string; blocks?: Array<{ block_id?: string }> }>;
-}
 
 /** Bot messages looked at after the question: a thread's recent answers, never a whole history. */
 const MAX_CANDIDATES = 20;
@@ -33,8 +30,8 @@ export async function recoverUnrecordedReply(client: WebClient, logger: Logger, 
     { logger, maxAttempts: 1 },
   );
   const candidates = (page.messages ?? []).filter((message) => message.bot_id !== undefined && message.ts !== undefined && message.ts !== target.threadTs).slice(-MAX_CANDIDATES);
-  const ownBlockId = target.turnId ? feedbackBlockIdOf(target.turnId) : undefined;
-  const delivered = candidates.find((message) => ownBlockId !== undefined && (message.blocks ?? []).some((block) => block.block_id === ownBlockId));
+  const { turnId } = target;
+  const delivered = turnId === undefined ? undefined : candidates.find((message) => carriesFeedbackOf(message, turnId));
   if (delivered) return { deliveredText: delivered.text ?? '', marked: 0 };
   let marked = 0;
   for (const message of candidates) {

@@ -182,12 +182,11 @@ export function createSlackReplySink(options: SlackReplySinkOptions): SlackReply
     },
 
     async markAbandoned(target, messageTs) {
-      const notice = cutOffNotice;
       try {
         await callSlack(
           client,
           'chat.stopStream',
-          { channel: target.channelId, ts: messageTs, markdown_text: sanitizeOutboundMarkdown(`\n\n${notice}`) },
+          { channel: target.channelId, ts: messageTs, markdown_text: sanitizeOutboundMarkdown(`\n\n${cutOffNotice}`) },
           { logger: options.logger, maxAttempts: 2 },
         );
       } catch (error) {

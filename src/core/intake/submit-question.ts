@@ -83,6 +83,8 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
   const dedupeTtlMs = options.dedupeTtlMs ?? 2 * 60 * 60 * 1000;
   // Claimed briefly, then kept for the full ttl once judged (see `pendingClaimTtlMs`).
   const claimTtlMs = guard.extend ? Math.min(options.pendingClaimTtlMs ?? 15_000, dedupeTtlMs) : dedupeTtlMs;
+  // A claim another delivery has not kept yet is looked at again for up to 2 s (inside Slack's 3 s).
+  const pendingClaimWait = { waitMs: 2_000, pollMs: 25, now: () => (options.clock ?? Date).now() };
   const toldStoreIsDown = rememberRecentIds({ ttlMs: 10 * 60 * 1000 });
   const saidOnce = rememberRecentIds({ ttlMs: noticeTtlMs });
 
@@ -133,7 +135,7 @@ export function createQuestionIntake(options: QuestionIntakeOptions): QuestionIn
     const chosenFiles = chooseReadableFiles(request.sharedFiles ?? [], options.fileLimits);
     // Scoped by channel: a message's event id and `channel:ts` id are claimed side by side (one Redis Cluster slot).
     const claimScope = request.channelId;
-    const claim = await claimDeliveryIdsOrWait(guard, request.deliveryIds, claimTtlMs, claimScope, { waitMs: 2_000, pollMs: 25, now: () => (options.clock ?? Date).now() });
+    const claim = await claimDeliveryIdsOrWait(guard, request.deliveryIds, claimTtlMs, claimScope, pendingClaimWait);
     if (claim.alreadyClaimedId !== undefined && claim.pending) {
       // Another delivery is taking it and has not queued it yet (or died doing so): not a 200,
       // so Slack delivers it again; the claim lapses within seconds if its holder died.

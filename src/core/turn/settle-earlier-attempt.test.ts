@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '../shared/ports.js';
+import { silentLogger } from '../../../test/helpers/test-fixtures.js';
 import type { ReplySink, ReplyTarget, UnrecordedReply } from '../reply/ports.js';
 import { settleEarlierAttempt } from './settle-earlier-attempt.js';
 
@@ -13,7 +13,7 @@ const target: ReplyTarget = {
   turnId: 'C1-1700000000.000100',
 };
 
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => quiet } as unknown as Logger;
+const quiet = silentLogger();
 
 /** A sink that records what the settling asked of it. */
 function recordingSink(answers: { delivered?: string; recovered?: UnrecordedReply | Error }) {

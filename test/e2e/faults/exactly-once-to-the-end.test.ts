@@ -130,17 +130,10 @@ describe('exactly once to the end', () => {
     const second = await startCrewProcess();
     const kept = await second.waitForLog((line) => line.msg === 'turn was delivered before a restart; stored what Slack shows, not answering again', 20_000);
     expect(kept.attempt).toBe(2);
-    await settle(300);
     // One answer in Slack (no "cut off" note, no second answer), one model request, one stored exchange.
-    expect(botRepliesIn(slack, 'C111', event.event.ts).map((reply) => reply.text)).toEqual([answer]);
-    expect(requestsAsking(anthropic, question)).toHaveLength(1);
+    await expectAnsweredOnce(event.event.ts, question);
     const stored = await waitForStoredTurns(redis, { channelId: 'C111', threadTs: event.event.ts }, 2);
-    expect(stored.map((turn) => [turn.role, textOf(turn.content), turn.status])).toEqual([
-      ['user', question, undefined],
-      ['assistant', answer, 'complete'],
-    ]);
-    const pending = (await redis.listKeys()).filter((key) => key.includes(':pending:'));
-    expect(pending).toEqual([]);
+    expect(stored.map((turn) => turn.status)).toEqual([undefined, 'complete']);
   }, 60_000);
 
   it('kill -9 between claiming a delivery and queueing it: the retry is asked to come back, then taken once the claim lapses', async () => {

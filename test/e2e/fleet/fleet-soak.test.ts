@@ -9,8 +9,10 @@ import { textOf } from '../../../src/core/model/content-block.js';
 import { parseRedisNodes } from '../../../src/config/redis-target.js';
 import { startFakeAnthropicApi, type FakeAnthropicApi } from '../../fakes/fake-anthropic-api.js';
 import { startFakeSlackApi, type FakeSlackApi } from '../../fakes/fake-slack-api.js';
+import { waitFor } from '../../fakes/wait-for.js';
 import { startCrewFleet, type CrewFleet } from '../../helpers/crew-fleet.js';
 import { findUnboundedKeys } from '../../helpers/find-unbounded-keys.js';
+import { listClusterKeys } from '../../helpers/list-cluster-keys.js';
 import { failOverPrimaryOf, waitUntilReplica } from '../../redis-cluster/fail-over-primary.js';
 import { startRedisCluster, waitForClusterReady, type RedisClusterProcesses } from '../../redis-cluster/start-redis-cluster.js';
 import { buildMentionEvent } from '../slack-event-builders.js';
@@ -98,14 +100,6 @@ async function askAll(threads: FleetThread[], deliver: (body: unknown) => Promis
   return retried;
 }
 
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, describe = () => ''): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}${describe()}`);
-    await sleep(1_000);
-  }
-}
-
 describe('a fleet of three replicas on a Redis Cluster, soaked', () => {
   it('answers 1,000 threads exactly once and in order through a kill -9 and a primary failover, leaving nothing queued and no unbounded key', async () => {
     fleet = await startCrewFleet({
@@ -136,24 +130,23 @@ describe('a fleet of three replicas on a Redis Cluster, soaked', () => {
 
     const asking = askAll(threads, (body) => (fleet as CrewFleet).deliver(body));
     // One replica dies mid-run: once a fifth of the answers are out, while it holds turns in flight.
-    await waitFor('a fifth answered', () => answeredCount(threads) >= questionCount / 5, 120_000);
+    await waitFor(() => answeredCount(threads) >= questionCount / 5, { timeoutMs: 120_000, intervalMs: 1_000, describe: () => 'a fifth answered' });
     const victim = fleet.members[1]!;
     const victimStarted = victim.logs.filter((line) => line.msg === 'turn started').length;
     await fleet.kill(1);
     // A primary fails over once half are out: the one serving the first queue shard.
-    await waitFor('half answered', () => answeredCount(threads) >= questionCount / 2, 120_000);
+    await waitFor(() => answeredCount(threads) >= questionCount / 2, { timeoutMs: 120_000, intervalMs: 1_000, describe: () => 'half answered' });
     const shardKey = formatRedisTurnQueueKeys(prefix).shards[0]!.streamKey;
     const failover = await failOverPrimaryOf(redis, shardKey, nodePorts);
     const answeredAtFailover = answeredCount(threads);
     const retried = await asking;
     await waitForClusterReady(nodePorts);
 
-    await waitFor(
-      'every question answered',
-      () => threads.every((thread) => answersIn(thread).complete.length >= thread.questions.length),
-      180_000,
-      () => describeUnanswered(threads, fleet as CrewFleet),
-    );
+    await waitFor(() => threads.every((thread) => answersIn(thread).complete.length >= thread.questions.length), {
+      timeoutMs: 180_000,
+      intervalMs: 1_000,
+      describe: () => `every question answered${describeUnanswered(threads, fleet as CrewFleet)}`,
+    });
     // Give a duplicate (a re-run after a lost step) the time to show up.
     await sleep(2_000);
 
@@ -192,7 +185,7 @@ describe('a fleet of three replicas on a Redis Cluster, soaked', () => {
     // Nothing left queued: no job list, no lock, every shard's count at zero.
     const queueKeys = formatRedisTurnQueueKeys(prefix);
     for (const shard of queueKeys.shards) expect(Number((await redis.get(shard.waitingKey)) ?? 0)).toBe(0);
-    const leftovers = (await listKeys(redis, prefix)).filter((key) => key.includes('pending:') || key.includes('lock:'));
+    const leftovers = (await listClusterKeys(redis, prefix)).filter((key) => key.includes('pending:') || key.includes('lock:'));
     expect(leftovers).toEqual([]);
     expect(await findUnboundedKeys(redis, prefix)).toEqual([]);
     const cutOff = threads.reduce((sum, thread) => sum + answersIn(thread).cutOff.length, 0);
@@ -225,17 +218,4 @@ function describeUnanswered(threads: FleetThread[], crewFleet: CrewFleet): strin
     member.logs.filter((line) => Number(line.level) >= 40 || line.level === 'warn' || line.level === 'error').slice(0, 8).map((line) => ({ member: index, ...line })),
   );
   return `: ${stuck.length} of ${threads.length} threads unanswered\n${JSON.stringify(sample, null, 1)}\nwarnings: ${JSON.stringify(warnings).slice(0, 6000)}`;
-}
-
-async function listKeys(cluster: Cluster, keyPrefix: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const node of cluster.nodes('master')) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1_000);
-      found.push(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  }
-  return found;
 }
